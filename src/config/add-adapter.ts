@@ -260,10 +260,14 @@ function endOfContent(item: CST.BlockSequence['items'][number]): number {
         end = Math.max(end, token.offset + token.source.length)
         visitSource(token.end)
         return
-      case 'block-scalar':
+      case 'block-scalar': {
+        // Trailing blank lines belong to the scalar only with keep chomping (`|+`, `>+`).
         visitSource(token.props as CST.SourceToken[])
-        end = Math.max(end, token.offset + token.source.length)
+        const keeps = token.props.some((t) => t.type === 'block-scalar-header' && t.source.includes('+'))
+        const source = keeps ? token.source : token.source.replace(/[\s]+$/, '')
+        end = Math.max(end, token.offset + source.length)
         return
+      }
       case 'block-map':
       case 'block-seq':
         for (const entry of token.items) visitItem(entry)

@@ -51,7 +51,7 @@ function visitPairs(pairs: Pair[], text: string, found: Partial<BlockStyle>): bo
         found.dashOffset = Math.max(0, columnOf(text, dash) - keyColumn)
         const item = value.items[0]
         const itemKey = isMap(item) && !item.flow ? (item.items[0]?.key as Node | undefined) : undefined
-        if (itemKey?.range && sameLine(text, dash, itemKey.range[0])) {
+        if (itemKey?.range && /^[ \t]*$/.test(text.slice(dash + 1, itemKey.range[0]))) {
           found.itemOffset = Math.max(2, itemKey.range[0] - dash)
         }
       }
@@ -75,6 +75,7 @@ export function dashOffsets(token: CST.Token | undefined): number[] {
   return dashes
 }
 
+/** Whether nothing but the same line lies between two offsets. */
 export function sameLine(text: string, from: number, to: number): boolean {
   return !text.slice(from, to).includes('\n')
 }
