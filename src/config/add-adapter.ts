@@ -122,20 +122,34 @@ function planRef(atlas: AtlasDocument, style: BlockStyle, name: string, eol: str
   const adapters = atlas.adapters
   const spec = atlas.specPair.value!
   // A flow list stays flow when it has items, or when spec itself is flow and cannot hold a block.
-  if (adapters?.flow && (adapters.items.length > 0 || spec.flow)) return planFlowRef(text, adapters, name)
-  if (adapters && adapters.items.length > 0) return planBlockRefAfterLast(text, adapters, style, name, eol)
+  if (adapters?.flow && (adapters.items.length > 0 || spec.flow))
+    return planFlowRef(text, adapters, name)
+  if (adapters && adapters.items.length > 0)
+    return planBlockRefAfterLast(text, adapters, style, name, eol)
 
   if (spec.flow) return planFlowSpec(text, spec, name)
   const specKeyColumn = columnOf(text, atlas.specPair.key!.range![0])
   const firstKey = spec.items[0]?.key as Node | undefined
-  const keyColumn = firstKey?.range ? columnOf(text, firstKey.range[0]) : specKeyColumn + style.mapIndent
+  const keyColumn = firstKey?.range
+    ? columnOf(text, firstKey.range[0])
+    : specKeyColumn + style.mapIndent
   const dash = keyColumn + style.dashOffset
-  const lines = refLines(dash, dash + style.itemOffset, dash + style.itemOffset + style.mapIndent, false, name)
+  const lines = refLines(
+    dash,
+    dash + style.itemOffset,
+    dash + style.itemOffset + style.mapIndent,
+    false,
+    name,
+  )
 
   if (adapters === undefined) {
     // No adapters key: it becomes the first key of spec, right below the `spec:` line.
     const offset = endOfLine(text, atlas.specPair.key!.range![1])
-    return { offset, deleteCount: 0, insert: joinLines([`${' '.repeat(keyColumn)}adapters:`, ...lines], eol) }
+    return {
+      offset,
+      deleteCount: 0,
+      insert: joinLines([`${' '.repeat(keyColumn)}adapters:`, ...lines], eol),
+    }
   }
   const pair = atlas.adaptersPair!
   if (adapters === null) {
@@ -160,7 +174,9 @@ function planBlockRefAfterLast(
   eol: string,
 ): Splice {
   const token = adapters.srcToken as CST.BlockSequence
-  const lastItem = [...token.items].reverse().find((item) => item.start.some((t) => t.type === 'seq-item-ind'))!
+  const lastItem = [...token.items]
+    .reverse()
+    .find((item) => item.start.some((t) => t.type === 'seq-item-ind'))!
   const dashOffset = dashOffsets({ ...token, items: [lastItem] })[0]!
   const dash = columnOf(text, dashOffset)
 
@@ -178,8 +194,10 @@ function planBlockRefAfterLast(
       nested = key + style.mapIndent
     }
     const refValue = (last as YAMLMap).get('adapterRef', true)
-    const nestedKey = isMap(refValue) && !refValue.flow ? (refValue.items[0]?.key as Node | undefined) : undefined
-    if (nestedKey?.range && columnOf(text, nestedKey.range[0]) > key) nested = columnOf(text, nestedKey.range[0])
+    const nestedKey =
+      isMap(refValue) && !refValue.flow ? (refValue.items[0]?.key as Node | undefined) : undefined
+    if (nestedKey?.range && columnOf(text, nestedKey.range[0]) > key)
+      nested = columnOf(text, nestedKey.range[0])
   }
 
   // Right after the last content of the last item and any comment on that same line.
@@ -189,7 +207,13 @@ function planBlockRefAfterLast(
   return { offset, deleteCount: 0, insert: joinLines(lines, eol) }
 }
 
-function refLines(dash: number, key: number, nested: number, keyOnNextLine: boolean, name: string): string[] {
+function refLines(
+  dash: number,
+  key: number,
+  nested: number,
+  keyOnNextLine: boolean,
+  name: string,
+): string[] {
   const head = keyOnNextLine
     ? [`${' '.repeat(dash)}-`, `${' '.repeat(key)}adapterRef:`]
     : [`${' '.repeat(dash)}-${' '.repeat(Math.max(1, key - dash - 1))}adapterRef:`]
@@ -210,7 +234,8 @@ function flowItem(name: string, outer: string, inner: string): string {
 function planFlowRef(text: string, adapters: YAMLSeq, name: string): Splice {
   const items = adapters.items as Node[]
   const last = items.at(-1)
-  if (!last?.range) return { offset: adapters.range![0] + 1, deleteCount: 0, insert: flowItem(name, '', '') }
+  if (!last?.range)
+    return { offset: adapters.range![0] + 1, deleteCount: 0, insert: flowItem(name, '', '') }
   const lastSource = text.slice(last.range[0], last.range[1])
   const outer = /^\{[ \t]/.test(lastSource) ? ' ' : ''
   const innerOpen = lastSource.indexOf('{', 1)
@@ -235,7 +260,8 @@ function planFlowRef(text: string, adapters: YAMLSeq, name: string): Splice {
 function planFlowSpec(text: string, spec: YAMLMap, name: string): Splice {
   const open = spec.range![0]
   const hasItems = spec.items.length > 0
-  const pad = hasItems && /[ \t]/.test(text[open + 1] ?? '') ? text.slice(open + 1).match(/^[ \t]+/)![0] : ''
+  const pad =
+    hasItems && /[ \t]/.test(text[open + 1] ?? '') ? text.slice(open + 1).match(/^[ \t]+/)![0] : ''
   const insert = `adapters: [${flowItem(name, '', '')}]${hasItems ? ', ' : ''}`
   return { offset: open + 1 + pad.length, deleteCount: 0, insert }
 }
@@ -245,7 +271,12 @@ function endOfContent(item: CST.BlockSequence['items'][number]): number {
   let end = -1
   const visitSource = (tokens: readonly CST.SourceToken[] | undefined) => {
     for (const t of tokens ?? []) {
-      if (t.type !== 'space' && t.type !== 'newline' && t.type !== 'comment' && t.type !== 'byte-order-mark') {
+      if (
+        t.type !== 'space' &&
+        t.type !== 'newline' &&
+        t.type !== 'comment' &&
+        t.type !== 'byte-order-mark'
+      ) {
         end = Math.max(end, t.offset + t.source.length)
       }
     }
@@ -263,7 +294,9 @@ function endOfContent(item: CST.BlockSequence['items'][number]): number {
       case 'block-scalar': {
         // Trailing blank lines belong to the scalar only with keep chomping (`|+`, `>+`).
         visitSource(token.props as CST.SourceToken[])
-        const keeps = token.props.some((t) => t.type === 'block-scalar-header' && t.source.includes('+'))
+        const keeps = token.props.some(
+          (t) => t.type === 'block-scalar-header' && t.source.includes('+'),
+        )
         const source = keeps ? token.source : token.source.replace(/[\s]+$/, '')
         end = Math.max(end, token.offset + source.length)
         return

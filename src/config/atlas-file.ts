@@ -99,7 +99,11 @@ export interface LoadOptions {
  * and column, YAML that does not parse, zero or several Atlas documents, and a `spec.adapters`
  * that is not a list.
  */
-export function loadAtlasFile(source: SourceText, file: string, options: LoadOptions = {}): AtlasFile {
+export function loadAtlasFile(
+  source: SourceText,
+  file: string,
+  options: LoadOptions = {},
+): AtlasFile {
   const { text } = source
   const composeAll = text.length <= (options.composeAllLimit ?? COMPOSE_ALL_LIMIT)
   const documents: DocumentInfo[] = []
@@ -196,7 +200,8 @@ function specOffset(candidate: AtlasDocument): number {
 
 function findAdapters(atlas: AtlasDocument, text: string, file: string): void {
   const spec = atlas.specPair.value!
-  const pair = spec.items.find((item) => keyIs(item, 'adapters')) as Pair<Scalar, unknown> | undefined
+  const pair = spec.items.find((item) => keyIs(item, 'adapters')) as
+    Pair<Scalar, unknown> | undefined
   if (!pair) return
   atlas.adaptersPair = pair
   const node = pair.value
@@ -240,7 +245,11 @@ export function listTakenNames(atlasFile: AtlasFile): TakenName[] {
     const ref = isMap(item) ? item.get('adapterRef', true) : undefined
     const name = isMap(ref) ? ref.get('name', true) : undefined
     if (isScalar(name) && name.range) {
-      taken.push({ name: String(name.value), offset: atlas.chunk.start + name.range[0], how: 'referenced' })
+      taken.push({
+        name: String(name.value),
+        offset: atlas.chunk.start + name.range[0],
+        how: 'referenced',
+      })
     }
   }
   for (const document of atlasFile.documents) {

@@ -88,7 +88,11 @@ const TOP_KEY = /^(apiVersion|kind|metadata)[ \t]*:(?=[ \t\r\n]|$)[ \t]*([^\r\n]
 export function scanDocumentFields(text: string, chunk: DocumentChunk): ScannedFields {
   const fields: ScannedFields = { isSure: true }
   TOP_KEY.lastIndex = chunk.start
-  for (let match = TOP_KEY.exec(text); match && match.index < chunk.end; match = TOP_KEY.exec(text)) {
+  for (
+    let match = TOP_KEY.exec(text);
+    match && match.index < chunk.end;
+    match = TOP_KEY.exec(text)
+  ) {
     const key = match[1] as 'apiVersion' | 'kind' | 'metadata'
     const rest = match[2]!
     const valueOffset = match.index + match[0].length - rest.length
@@ -126,7 +130,7 @@ function scanChildScalar(
 ): LineScalar | undefined | null {
   let indent = -1
   let found: LineScalar | undefined
-  for (let at = text.indexOf('\n', from) + 1; at > 0 && at < end; ) {
+  for (let at = text.indexOf('\n', from) + 1; at > 0 && at < end;) {
     const lineStart = at
     const next = text.indexOf('\n', at)
     const lineEnd = next === -1 || next > end ? end : next

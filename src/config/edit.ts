@@ -7,7 +7,13 @@ import { addHttpAdapter } from './add-adapter.js'
 import { ConfigError } from './atlas-file.js'
 import { readConfigFile, replaceConfigFile, type ReadFile } from './file-io.js'
 import { generateAtlasConfig, PRESETS, type Preset } from './generate.js'
-import { guardPlaintextSecrets, InputError, parseAdapterName, parseBaseUrl, parseHeaders } from './inputs.js'
+import {
+  guardPlaintextSecrets,
+  InputError,
+  parseAdapterName,
+  parseBaseUrl,
+  parseHeaders,
+} from './inputs.js'
 import { decodeSource, encodeSource, NotUtf8Error } from './source.js'
 
 /** One add-http-adapter request, before validation. */
@@ -35,13 +41,16 @@ export async function editConfigFile(request: EditRequest): Promise<EditOutcome>
   const { shown } = request
   const adapter = validateAdapter(request)
 
-  const read: ReadFile | undefined = request.path ? await readConfigFile(request.path, shown) : undefined
+  const read: ReadFile | undefined = request.path
+    ? await readConfigFile(request.path, shown)
+    : undefined
   const bytes = read ? read.bytes : await request.readStdin()
   let source
   try {
     source = decodeSource(bytes)
   } catch (error) {
-    if (error instanceof NotUtf8Error) throw new ConfigError('NOT_UTF8', error.message, { file: shown })
+    if (error instanceof NotUtf8Error)
+      throw new ConfigError('NOT_UTF8', error.message, { file: shown })
     throw error
   }
 
@@ -65,7 +74,8 @@ function validateAdapter(request: EditRequest) {
     if (!request.allowPlaintextSecret) guardPlaintextSecrets(headers)
     return adapter
   } catch (error) {
-    if (error instanceof InputError) throw new ConfigError(error.code, error.message, { file: request.shown }, error.hint)
+    if (error instanceof InputError)
+      throw new ConfigError(error.code, error.message, { file: request.shown }, error.hint)
     throw error
   }
 }
@@ -73,7 +83,9 @@ function validateAdapter(request: EditRequest) {
 async function formatDiff(shown: string, before: string, after: string): Promise<string> {
   const { createTwoFilesPatch } = await import('diff')
   const name = shown.replace(/^\.\//, '')
-  const patch = createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, undefined, undefined, { context: 3 })
+  const patch = createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, undefined, undefined, {
+    context: 3,
+  })
   // The package opens with a line of `=`; git's form starts at the file names.
   return patch.replace(/^=+\r?\n/, '')
 }
@@ -83,7 +95,8 @@ export async function generateConfigText(name: string, preset: string): Promise<
   try {
     parseAdapterName(name)
   } catch (error) {
-    if (error instanceof InputError) throw new MomError(error.message.replace('--adapter-name', '--name'))
+    if (error instanceof InputError)
+      throw new MomError(error.message.replace('--adapter-name', '--name'))
     throw error
   }
   if (!PRESETS.includes(preset as Preset)) {
@@ -95,7 +108,9 @@ export async function generateConfigText(name: string, preset: string): Promise<
     const { loadAtlasFile } = await import('./atlas-file.js')
     loadAtlasFile(decodeSource(text), '<generated>')
   } catch (error) {
-    throw new InternalError(`the generated configuration does not load (${(error as Error).message})`)
+    throw new InternalError(
+      `the generated configuration does not load (${(error as Error).message})`,
+    )
   }
   return text
 }

@@ -38,13 +38,22 @@ export async function readConfigFile(path: string, shown: string): Promise<ReadF
  * Replaces the file with `bytes`, unless it changed since `read`: the check runs once the
  * temporary file exists, just before it is written and renamed over the original.
  */
-export async function replaceConfigFile(read: ReadFile, bytes: Buffer, shown: string): Promise<void> {
+export async function replaceConfigFile(
+  read: ReadFile,
+  bytes: Buffer,
+  shown: string,
+): Promise<void> {
   const refuseIfChanged = async () => {
     const now = await readFile(read.path).catch(() => undefined)
     const identity = await stat(read.path).then(identify, () => undefined)
     const same = now !== undefined && identity?.ino === read.identity.ino && now.equals(read.bytes)
     if (!same) {
-      throw new ConfigError('FILE_CHANGED', 'the file changed on disk while mom was editing it', { file: shown }, 'nothing was written; run the command again')
+      throw new ConfigError(
+        'FILE_CHANGED',
+        'the file changed on disk while mom was editing it',
+        { file: shown },
+        'nothing was written; run the command again',
+      )
     }
   }
   await refuseIfChanged()
@@ -63,10 +72,18 @@ function identify(stats: { ino: number; size: number; mtimeMs: number }): FileId
 function fileError(error: unknown, shown: string, action: 'read' | 'write'): ConfigError {
   const code = (error as NodeJS.ErrnoException).code
   if (code === undefined) throw error
-  if (action === 'read' && code === 'ENOENT') return new ConfigError('FILE_NOT_FOUND', 'no such file', { file: shown })
-  if (code === 'EISDIR') return new ConfigError('FILE_UNREADABLE', 'is a directory, not a file', { file: shown })
-  const reason = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? 'failed').toLowerCase()
+  if (action === 'read' && code === 'ENOENT')
+    return new ConfigError('FILE_NOT_FOUND', 'no such file', { file: shown })
+  if (code === 'EISDIR')
+    return new ConfigError('FILE_UNREADABLE', 'is a directory, not a file', { file: shown })
+  const reason =
+    code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? 'failed').toLowerCase()
   return action === 'read'
     ? new ConfigError('FILE_UNREADABLE', `cannot read the file: ${reason}`, { file: shown })
-    : new ConfigError('FILE_UNWRITABLE', `cannot write the file: ${reason}`, { file: shown }, 'nothing was written')
+    : new ConfigError(
+        'FILE_UNWRITABLE',
+        `cannot write the file: ${reason}`,
+        { file: shown },
+        'nothing was written',
+      )
 }

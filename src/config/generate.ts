@@ -22,7 +22,12 @@ export function generateAtlasConfig(name: string, preset: Preset): string {
       registrationName: name,
     }
   }
-  const config = { apiVersion: 'moment.dev/atlas/v1alpha1', kind: 'Atlas', metadata: { name }, spec }
+  const config = {
+    apiVersion: 'moment.dev/atlas/v1alpha1',
+    kind: 'Atlas',
+    metadata: { name },
+    spec,
+  }
   return new Document(config, { version: '1.2', compat: 'yaml-1.1' }).toString({
     indent: 2,
     indentSeq: false,

@@ -20,16 +20,21 @@ export class InputError extends Error {
 }
 
 /** Lowercase letters, digits and `-`, starting and ending with a letter or digit, 1 to 63 long. */
-export const adapterNameSchema = z.string().check(
-  z.minLength(1, 'is empty'),
-  z.maxLength(63, 'is longer than 63 characters'),
-  z.regex(/^[a-z0-9-]*$/, 'may hold only lowercase letters, digits and "-"'),
-  z.regex(/^[a-z0-9](?:.*[a-z0-9])?$/, 'must start and end with a lowercase letter or digit'),
-)
+export const adapterNameSchema = z
+  .string()
+  .check(
+    z.minLength(1, 'is empty'),
+    z.maxLength(63, 'is longer than 63 characters'),
+    z.regex(/^[a-z0-9-]*$/, 'may hold only lowercase letters, digits and "-"'),
+    z.regex(/^[a-z0-9](?:.*[a-z0-9])?$/, 'must start and end with a lowercase letter or digit'),
+  )
 
 /** An absolute http or https URL without query, fragment or credentials. */
 export const baseUrlSchema = z.string().check(
-  z.refine((text) => !/[\s\x00-\x1f\x7f]/.test(text), 'must not hold white space or control characters'),
+  z.refine(
+    (text) => !/[\s\x00-\x1f\x7f]/.test(text),
+    'must not hold white space or control characters',
+  ),
   z.refine((text) => URL.canParse(text), 'is not an absolute URL'),
   z.refine((text) => /^https?:$/.test(protocolOf(text)), 'must use http or https'),
   z.refine((text) => !/^[a-z]+:\/\/[^/?#]*@/i.test(text), 'must not hold credentials'),
@@ -45,7 +50,10 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 export const headerLineSchema = z.string().check(
   z.refine((text) => !/[\r\n\0]/.test(text), 'holds a CR, LF or NUL character'),
   z.refine((text) => text.includes(':'), "is not 'Name: value'"),
-  z.refine((text) => TOKEN.test(text.slice(0, text.indexOf(':')).trim()), 'has a name that is not an HTTP token'),
+  z.refine(
+    (text) => TOKEN.test(text.slice(0, text.indexOf(':')).trim()),
+    'has a name that is not an HTTP token',
+  ),
 )
 
 /** A header as it goes into the adapter document. */
@@ -56,7 +64,8 @@ export interface HeaderInput {
 
 export function parseAdapterName(name: string): string {
   const result = adapterNameSchema.safeParse(name)
-  if (!result.success) throw new InputError(`invalid --adapter-name "${name}": ${firstMessage(result.error)}`)
+  if (!result.success)
+    throw new InputError(`invalid --adapter-name "${name}": ${firstMessage(result.error)}`)
   return name
 }
 
@@ -125,7 +134,8 @@ export function guardPlaintextSecrets(headers: readonly HeaderInput[]): void {
 
 function unquote(value: string): string {
   const first = value[0]
-  if (value.length >= 2 && (first === '"' || first === "'") && value.endsWith(first)) return value.slice(1, -1)
+  if (value.length >= 2 && (first === '"' || first === "'") && value.endsWith(first))
+    return value.slice(1, -1)
   return value
 }
 

@@ -50,7 +50,8 @@ function visitPairs(pairs: Pair[], text: string, found: Partial<BlockStyle>): bo
       if (dash !== undefined) {
         found.dashOffset = Math.max(0, columnOf(text, dash) - keyColumn)
         const item = value.items[0]
-        const itemKey = isMap(item) && !item.flow ? (item.items[0]?.key as Node | undefined) : undefined
+        const itemKey =
+          isMap(item) && !item.flow ? (item.items[0]?.key as Node | undefined) : undefined
         if (itemKey?.range && /^[ \t]*$/.test(text.slice(dash + 1, itemKey.range[0]))) {
           found.itemOffset = Math.max(2, itemKey.range[0] - dash)
         }

@@ -12,7 +12,12 @@ import type { AdapterEdit, HttpAdapter } from './add-adapter.js'
 import { ADAPTER_API_VERSION, type AtlasFile } from './atlas-file.js'
 
 /** Throws InternalError unless `after` is `before` with exactly the planned additions. */
-export function verifyEdit(before: AtlasFile, after: string, edit: AdapterEdit, adapter: HttpAdapter): void {
+export function verifyEdit(
+  before: AtlasFile,
+  after: string,
+  edit: AdapterEdit,
+  adapter: HttpAdapter,
+): void {
   const original = before.source.text
   const { ref, document } = edit
   const refGrowth = ref.insert.length - ref.deleteCount
@@ -45,7 +50,10 @@ export function verifyEdit(before: AtlasFile, after: string, edit: AdapterEdit, 
   const last = before.documents.at(-1)!
   if (!before.source.hasFinalNewline && last.chunk !== chunk) {
     const was = readBack(original.slice(last.chunk.start), 'the last document')
-    const now = readBack(after.slice(last.chunk.start + refGrowth, documentStart), 'the last document')
+    const now = readBack(
+      after.slice(last.chunk.start + refGrowth, documentStart),
+      'the last document',
+    )
     if (!isDeepStrictEqual(was, now)) fail('the last document changed when it gained a line ending')
   }
 }
@@ -63,13 +71,15 @@ function expectedAtlas(before: AtlasFile, name: string): unknown {
 /** The adapter document that `add-http-adapter` writes, as plain data. */
 export function adapterDocument(adapter: HttpAdapter): unknown {
   const spec: Record<string, unknown> = { baseUrl: adapter.baseUrl }
-  if (adapter.headers.length > 0) spec.headers = adapter.headers.map((h) => ({ name: h.name, value: h.value }))
+  if (adapter.headers.length > 0)
+    spec.headers = adapter.headers.map((h) => ({ name: h.name, value: h.value }))
   return { apiVersion: ADAPTER_API_VERSION, kind: 'HTTP', metadata: { name: adapter.name }, spec }
 }
 
 function readBack(text: string, what: string): unknown {
   const doc = parseDocument(text, { prettyErrors: false })
-  if (doc.errors.length > 0) fail(`${what} does not parse after the edit: ${doc.errors[0]!.message}`)
+  if (doc.errors.length > 0)
+    fail(`${what} does not parse after the edit: ${doc.errors[0]!.message}`)
   return doc.toJS({ maxAliasCount: -1 })
 }
 
@@ -78,7 +88,9 @@ function sameKeyOrder(a: unknown, b: unknown): boolean {
   if (a && b && typeof a === 'object' && typeof b === 'object') {
     const keys = Object.keys(a)
     if (!isDeepStrictEqual(keys, Object.keys(b))) return false
-    return keys.every((k) => sameKeyOrder((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+    return keys.every((k) =>
+      sameKeyOrder((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+    )
   }
   return true
 }

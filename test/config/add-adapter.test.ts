@@ -37,12 +37,17 @@ const STATUS_REF = `  - adapterRef:
 `
 
 function edit(input: string, adapter: HttpAdapter = STATUS, composeAllLimit?: number): string {
-  return addHttpAdapter(decodeSource(Buffer.from(input)), 'atlas.yml', adapter, { composeAllLimit }).text
+  return addHttpAdapter(decodeSource(Buffer.from(input)), 'atlas.yml', adapter, { composeAllLimit })
+    .text
 }
 
 function refusal(input: string | Buffer, adapter: HttpAdapter = STATUS): ConfigError {
   try {
-    addHttpAdapter(decodeSource(typeof input === 'string' ? Buffer.from(input) : input), 'atlas.yml', adapter)
+    addHttpAdapter(
+      decodeSource(typeof input === 'string' ? Buffer.from(input) : input),
+      'atlas.yml',
+      adapter,
+    )
   } catch (error) {
     if (error instanceof ConfigError) return error
     throw error
@@ -159,7 +164,8 @@ spec:
             issuer: https://example.auth0.com/
 `
 
-    expect(edit(input, { ...STATUS, headers: [{ name: 'Accept', value: 'text/plain' }] })).toBe(`apiVersion: moment.dev/atlas/v1alpha1
+    expect(edit(input, { ...STATUS, headers: [{ name: 'Accept', value: 'text/plain' }] }))
+      .toBe(`apiVersion: moment.dev/atlas/v1alpha1
 kind: Atlas
 metadata:
     name: dev-atlas
@@ -207,7 +213,8 @@ spec:
     listenAddress: 0.0.0.0:8443
 `
 
-    expect(edit(input, { ...STATUS, headers: [{ name: 'Accept', value: 'text/plain' }] })).toBe(`apiVersion: moment.dev/atlas/v1alpha1
+    expect(edit(input, { ...STATUS, headers: [{ name: 'Accept', value: 'text/plain' }] }))
+      .toBe(`apiVersion: moment.dev/atlas/v1alpha1
 kind: Atlas
 metadata:
     name: dev-atlas
@@ -257,7 +264,8 @@ ${STATUS_DOC}`)
     const input = `${HEAD}spec: {listenAddress: 0.0.0.0:8443}
 `
 
-    expect(edit(input)).toBe(`${HEAD}spec: {adapters: [{adapterRef: {apiVersion: moment.dev/adapters/v1alpha1, kind: HTTP, name: status}}], listenAddress: 0.0.0.0:8443}
+    expect(edit(input))
+      .toBe(`${HEAD}spec: {adapters: [{adapterRef: {apiVersion: moment.dev/adapters/v1alpha1, kind: HTTP, name: status}}], listenAddress: 0.0.0.0:8443}
 ${STATUS_DOC}`)
   })
 
@@ -486,7 +494,10 @@ describe('new scalars', () => {
     ['application/vnd.heroku+json; version=3', 'application/vnd.heroku+json; version=3'],
     ['Bearer ${{ TOKEN }}', 'Bearer ${{ TOKEN }}'],
   ])('writes the header value %j as %s', (value, written) => {
-    const output = edit(`${HEAD}spec:\n  adapters: []\n`, { ...STATUS, headers: [{ name: 'X-Value', value }] })
+    const output = edit(`${HEAD}spec:\n  adapters: []\n`, {
+      ...STATUS,
+      headers: [{ name: 'X-Value', value }],
+    })
 
     expect(output).toContain(`  - name: X-Value\n    value: ${written}\n`)
   })
@@ -494,7 +505,10 @@ describe('new scalars', () => {
   test('never folds a long value', () => {
     const value = 'Bearer ${{ TOKEN }} ' + 'word '.repeat(60) + 'end'
 
-    const output = edit(`${HEAD}spec:\n  adapters: []\n`, { ...STATUS, headers: [{ name: 'X-Long', value }] })
+    const output = edit(`${HEAD}spec:\n  adapters: []\n`, {
+      ...STATUS,
+      headers: [{ name: 'X-Long', value }],
+    })
 
     expect(output).toContain(`    value: ${value}\n`)
   })
@@ -519,7 +533,8 @@ ${GITHUB_DOC}`
   })
 
   test('refuses a name already defined by an adapter document only', () => {
-    const input = LIST + '---\napiVersion: moment.dev/adapters/v1alpha1\nkind: AWS\nmetadata:\n  name: aws\n'
+    const input =
+      LIST + '---\napiVersion: moment.dev/adapters/v1alpha1\nkind: AWS\nmetadata:\n  name: aws\n'
 
     const error = refusal(input, { ...STATUS, name: 'aws' })
 
@@ -552,7 +567,9 @@ ${GITHUB_DOC}`
   test('refuses two Atlas documents, naming their lines', () => {
     const error = refusal(`${HEAD}spec: {}\n---\n${HEAD}spec:\n  adapters: []\n`)
 
-    expect(error.toLine()).toBe('atlas.yml:11:1: found 2 Atlas documents (spec at lines 5, 11); expected one')
+    expect(error.toLine()).toBe(
+      'atlas.yml:11:1: found 2 Atlas documents (spec at lines 5, 11); expected one',
+    )
   })
 
   test('refuses YAML that does not parse, with line and column not shifted by a byte order mark', () => {
@@ -565,7 +582,10 @@ ${GITHUB_DOC}`
   })
 
   test('refuses a parse error in an adapter document at its line', () => {
-    const error = refusal(LIST + '---\napiVersion: moment.dev/adapters/v1alpha1\nkind: HTTP\nmetadata:\n  name: x\n  name: y\n')
+    const error = refusal(
+      LIST +
+        '---\napiVersion: moment.dev/adapters/v1alpha1\nkind: HTTP\nmetadata:\n  name: x\n  name: y\n',
+    )
 
     expect(error.toLine()).toBe('atlas.yml:23:3: YAML does not parse: map keys must be unique')
   })

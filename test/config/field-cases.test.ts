@@ -53,7 +53,9 @@ spec:
 
 function edit(input: string | Buffer, adapter: HttpAdapter = HEROKU): string {
   const source = decodeSource(typeof input === 'string' ? Buffer.from(input) : input)
-  return encodeSource(addHttpAdapter(source, 'atlas.yml', adapter).text, source.hasBom).toString('utf8')
+  return encodeSource(addHttpAdapter(source, 'atlas.yml', adapter).text, source.hasBom).toString(
+    'utf8',
+  )
 }
 
 describe('field cases', () => {
@@ -273,13 +275,18 @@ ${rest}${DOC0}`)
   })
 
   test('keeps exactly one byte order mark and counts columns after it (7)', () => {
-    const input = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('# Atlas for the data team\n' + B0)])
+    const input = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from('# Atlas for the data team\n' + B0),
+    ])
 
     const output = Buffer.from(edit(input))
 
     expect([...output.subarray(0, 4)]).toEqual([0xef, 0xbb, 0xbf, 0x23])
     expect(output.toString('utf8')).toBe(
-      '\uFEFF# Atlas for the data team\n' + B0.replace('  exposedPorts', REF0 + '  exposedPorts') + DOC0,
+      '\uFEFF# Atlas for the data team\n' +
+        B0.replace('  exposedPorts', REF0 + '  exposedPorts') +
+        DOC0,
     )
   })
 
@@ -288,7 +295,9 @@ ${rest}${DOC0}`)
 
     const output = edit(input)
 
-    expect(output).toBe((B0.replace('  exposedPorts', REF0 + '  exposedPorts') + DOC0).replace(/\n/g, '\r\n'))
+    expect(output).toBe(
+      (B0.replace('  exposedPorts', REF0 + '  exposedPorts') + DOC0).replace(/\n/g, '\r\n'),
+    )
     expect(output.match(/\r\n/g)!.length).toBe(output.split('\n').length - 1)
     expect(/[^\r]\n/.test(output)).toBe(false)
   })
@@ -298,7 +307,10 @@ ${rest}${DOC0}`)
 
     const output = edit(input)
 
-    const expected = (B0.replace('  exposedPorts', REF0 + '  exposedPorts') + DOC0).replace(/\n/g, '\r\n')
+    const expected = (B0.replace('  exposedPorts', REF0 + '  exposedPorts') + DOC0).replace(
+      /\n/g,
+      '\r\n',
+    )
     expect(output).toBe(expected.replace(/\r\n$/, ''))
   })
 

@@ -19,21 +19,37 @@ export type AddHttpAdapterRun = (opts: AddHttpAdapterOptions, ctx: Context) => P
 
 const STDIN_NAME = '<stdin>'
 
-export function addHttpAdapterCommand(ctx: Context, run: AddHttpAdapterRun = runAddHttpAdapter): Command {
+export function addHttpAdapterCommand(
+  ctx: Context,
+  run: AddHttpAdapterRun = runAddHttpAdapter,
+): Command {
   const command = new Command('add-http-adapter')
     .description(
       'Add an HTTP adapter: one adapterRef in spec.adapters and one adapter document at the end of the file, changing no other byte',
     )
-    .requiredOption('-f, --file <path>', 'the Atlas configuration file; - reads standard input and writes standard output')
-    .requiredOption('--adapter-name <name>', 'lowercase letters, digits and -, at most 63 characters')
-    .requiredOption('--base-url <url>', 'absolute http or https URL, without query, fragment or credentials')
+    .requiredOption(
+      '-f, --file <path>',
+      'the Atlas configuration file; - reads standard input and writes standard output',
+    )
+    .requiredOption(
+      '--adapter-name <name>',
+      'lowercase letters, digits and -, at most 63 characters',
+    )
+    .requiredOption(
+      '--base-url <url>',
+      'absolute http or https URL, without query, fragment or credentials',
+    )
     .addOption(
       new Option('-H, --header <line>', "a header the adapter sets, as 'Name: value' (repeatable)")
         .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value])
         .default([]),
     )
     .option('--dry-run', 'print the diff that would be applied and write nothing', false)
-    .option('--allow-plaintext-secret', 'allow a credential header whose value holds no ${{ }} reference', false)
+    .option(
+      '--allow-plaintext-secret',
+      'allow a credential header whose value holds no ${{ }} reference',
+      false,
+    )
     .action(async (opts: AddHttpAdapterOptions) => run(opts, ctx))
   return describe(
     command,
@@ -73,7 +89,8 @@ export async function runAddHttpAdapter(opts: AddHttpAdapterOptions, ctx: Contex
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = []
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
+  for await (const chunk of stream)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
   return Buffer.concat(chunks)
 }
 
