@@ -160,7 +160,7 @@ describe('mom atlas config generate, as a user runs it', () => {
       '--preset',
       'production',
     ])
-    await writeFile(join(dir, 'atlas.yml'), generated.stdout)
+    await writeFile(join(dir, 'atlas.yml'), String(generated.stdout))
     const edited = await mom(add('atlas.yml'), { cwd: dir })
 
     expect(generated.exitCode).toBe(0)
