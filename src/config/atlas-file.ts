@@ -23,6 +23,7 @@ import {
   type DocumentChunk,
   type LineScalar,
 } from './documents.js'
+import { composeSkeleton, type Skeleton } from './skeleton.js'
 import { locate, type SourceText } from './source.js'
 
 /** The apiVersion that makes a document an adapter document. */
@@ -75,7 +76,9 @@ export interface AtlasDocument {
   chunk: DocumentChunk
   /** The document's text, `text.slice(chunk.start, chunk.end)`. */
   text: string
+  /** Composed with the first `skeleton.omitted` items of spec.adapters left out (skeleton.ts). */
   doc: Document.Parsed
+  skeleton: Skeleton
   specPair: Pair<Scalar, YAMLMap>
   /** `spec.adapters`: a list, `null` when the key has no value, absent when there is no key. */
   adapters?: YAMLSeq | null
@@ -118,7 +121,15 @@ export function loadAtlasFile(
       return
     }
     const chunkText = text.slice(chunk.start, chunk.end)
-    const doc = composeChunk(chunkText, chunk, text, file, !isSureAdapter)
+    // A document that may be the Atlas document keeps its tokens; in a big file it is composed
+    // without most of its spec.adapters items.
+    const skeleton = isSureAdapter
+      ? undefined
+      : composeSkeleton(chunkText, composeAll ? Infinity : 1)
+    const doc = skeleton
+      ? skeleton.doc
+      : parseDocument(chunkText, { prettyErrors: false, strict: true })
+    refuseErrors(doc, chunk, text, file)
     const root = doc.contents
     const apiVersion: unknown = isMap(root) ? root.get('apiVersion') : undefined
     if (apiVersion === ADAPTER_API_VERSION) {
@@ -138,6 +149,7 @@ export function loadAtlasFile(
         chunk,
         text: chunkText,
         doc,
+        skeleton: skeleton!,
         specPair: specPair as Pair<Scalar, YAMLMap>,
       })
     } else others++
@@ -148,21 +160,17 @@ export function loadAtlasFile(
   return { file, source, documents, atlas }
 }
 
-function composeChunk(
-  chunkText: string,
+function refuseErrors(
+  doc: Document.Parsed,
   chunk: DocumentChunk,
   text: string,
   file: string,
-  keepSourceTokens: boolean,
-): Document.Parsed {
-  const doc = parseDocument(chunkText, { keepSourceTokens, prettyErrors: false, strict: true })
+): void {
   const error = doc.errors[0]
-  if (error) {
-    const { line, column } = locate(text, chunk.start + error.pos[0])
-    const reason = lowerFirst(error.message.split('\n')[0]!.replace(/[.:]\s*$/, ''))
-    throw new ConfigError('PARSE_ERROR', `YAML does not parse: ${reason}`, { file, line, column })
-  }
-  return doc
+  if (!error) return
+  const { line, column } = locate(text, chunk.start + error.pos[0])
+  const reason = lowerFirst(error.message.split('\n')[0]!.replace(/[.:]\s*$/, ''))
+  throw new ConfigError('PARSE_ERROR', `YAML does not parse: ${reason}`, { file, line, column })
 }
 
 function pickAtlas(
@@ -241,6 +249,9 @@ export interface TakenName {
 export function listTakenNames(atlasFile: AtlasFile): TakenName[] {
   const taken: TakenName[] = []
   const { atlas } = atlasFile
+  for (const { name, offset } of atlas.skeleton.names) {
+    taken.push({ name, offset: atlas.chunk.start + offset, how: 'referenced' })
+  }
   for (const item of atlas.adapters?.items ?? []) {
     const ref = isMap(item) ? item.get('adapterRef', true) : undefined
     const name = isMap(ref) ? ref.get('name', true) : undefined
@@ -253,7 +264,8 @@ export function listTakenNames(atlasFile: AtlasFile): TakenName[] {
     }
   }
   for (const document of atlasFile.documents) {
-    if (document.name) taken.push({ ...document.name, name: document.name.value, how: 'defined' })
+    if (document.name)
+      taken.push({ name: document.name.value, offset: document.name.offset, how: 'defined' })
   }
   return taken
 }

@@ -10,6 +10,7 @@ import { parseDocument } from 'yaml'
 import { InternalError } from '../errors.js'
 import type { AdapterEdit, HttpAdapter } from './add-adapter.js'
 import { ADAPTER_API_VERSION, type AtlasFile } from './atlas-file.js'
+import { composeSkeleton } from './skeleton.js'
 
 /** Throws InternalError unless `after` is `before` with exactly the planned additions. */
 export function verifyEdit(
@@ -35,7 +36,7 @@ export function verifyEdit(
   const { chunk } = before.atlas
   const newAtlasText = after.slice(chunk.start, chunk.end + refGrowth)
   const expected = expectedAtlas(before, adapter.name)
-  const actual = readBack(newAtlasText, 'the Atlas document')
+  const actual = readBackAtlas(before, newAtlasText)
   if (!isDeepStrictEqual(actual, expected) || !sameKeyOrder(actual, expected)) {
     fail('the Atlas document does not read back as the original plus the new adapterRef')
   }
@@ -74,6 +75,31 @@ export function adapterDocument(adapter: HttpAdapter): unknown {
   if (adapter.headers.length > 0)
     spec.headers = adapter.headers.map((h) => ({ name: h.name, value: h.value }))
   return { apiVersion: ADAPTER_API_VERSION, kind: 'HTTP', metadata: { name: adapter.name }, spec }
+}
+
+// The Atlas document is read back as it was read at first. When the first items of a long
+// spec.adapters list were left out then, their bytes (unchanged, before the insertion) are cut
+// out of the new text too, and what remains is parsed and composed whole.
+function readBackAtlas(before: AtlasFile, text: string): unknown {
+  const old = before.atlas.skeleton
+  let kept = text
+  if (old.omitted > 0) {
+    const cutStart = lineStart(text, old.dashes[0]!)
+    const cutEnd = lineStart(text, old.dashes[old.omitted]!)
+    kept = text.slice(0, cutStart) + text.slice(cutEnd)
+  }
+  const now = composeSkeleton(kept, Infinity)
+  if (now.documentCount !== 1) fail('the Atlas document is no longer one document')
+  if (now.doc.errors.length > 0) {
+    fail(`the Atlas document does not parse after the edit: ${now.doc.errors[0]!.message}`)
+  }
+  const grew = now.dashes.length + old.omitted - old.dashes.length
+  if (grew !== 0 && grew !== 1) fail('the items of spec.adapters moved')
+  return now.doc.toJS({ maxAliasCount: -1 })
+}
+
+function lineStart(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1
 }
 
 function readBack(text: string, what: string): unknown {

@@ -1,0 +1,153 @@
+/**
+ * Composing a big Atlas document without composing every item of its `spec.adapters`. The YAML
+ * library's composer costs far more than its parser, and a list of thousands of adapterRefs
+ * would dominate an edit; so the document is composed with all but the last items of that list
+ * left out, and what mom needs from the left-out items (their names and dash offsets) is read
+ * from their parsed tokens.
+ */
+import { Composer, CST, Parser, type Document } from 'yaml'
+
+/** An adapterRef name read from tokens, at an offset in the document's text. */
+export interface TokenName {
+  name: string
+  offset: number
+}
+
+/** The document composed with the first `omitted` items of spec.adapters left out. */
+export interface Skeleton {
+  doc: Document.Parsed
+  /** How many leading items were left out (0 when the document was composed whole). */
+  omitted: number
+  /** Names of the left-out items' adapterRefs. */
+  names: TokenName[]
+  /** Offsets of the dash of every item of spec.adapters, left out or not. */
+  dashes: number[]
+  /** How many documents the text held; anything but 1 is for the caller to refuse. */
+  documentCount: number
+}
+
+// LIMITATION: in a file over COMPOSE_ALL_LIMIT, a fault that only the composer reports (such as
+// a key given twice) inside a left-out adapterRef item, or inside an adapter document, is not
+// reported, and the edit goes ahead; reporting it needs composing those items, which costs
+// about a second per 10,000 adapters.
+const OPTIONS = { keepSourceTokens: true, prettyErrors: false, strict: true } as const
+
+/**
+ * Parses `text` (one document) and composes it, leaving out all but the last `keep` items of
+ * spec.adapters when that list is a block list without anchors or parse errors in them; anything
+ * unusual there is composed whole, so that every fault is still reported.
+ */
+export function composeSkeleton(text: string, keep: number): Skeleton {
+  const tokens = [...new Parser().parse(text)]
+  const documentCount = tokens.filter((t) => t.type === 'document').length
+  const document = tokens.find((t): t is CST.Document => t.type === 'document')
+  const seq = document ? findAdaptersSeq(document) : undefined
+  const items = seq
+    ? seq.items.filter((item) => item.start.some((t) => t.type === 'seq-item-ind'))
+    : []
+  const dashes = items.map((item) => item.start.find((t) => t.type === 'seq-item-ind')!.offset)
+  const omitted = Math.max(0, items.length - keep)
+  const left = items.slice(0, omitted)
+  if (!seq || omitted === 0 || left.some((item) => !isPlainItem(item))) {
+    return { doc: compose(tokens, text), omitted: 0, names: [], dashes, documentCount }
+  }
+  const firstKept = seq.items.indexOf(items[omitted]!)
+  // Shallow copies down the path to the list; every other token is shared, offsets unchanged.
+  const trimmed: CST.BlockSequence = { ...seq, items: seq.items.slice(firstKept) }
+  const path = replaceOnPath(document!, seq, trimmed)
+  const names = left.flatMap((item) => {
+    const name = nameOf(item)
+    return name ? [name] : []
+  })
+  const doc = compose(
+    tokens.map((t) => (t === document ? path : t)),
+    text,
+  )
+  return { doc, omitted, names, dashes, documentCount }
+}
+
+function compose(tokens: CST.Token[], text: string): Document.Parsed {
+  const composer = new Composer(OPTIONS)
+  let doc: Document.Parsed | undefined
+  for (const next of composer.compose(tokens, true, text.length)) {
+    if (!doc) doc = next
+    else {
+      // More than one document in the text: let parseDocument's own error say so.
+      break
+    }
+  }
+  return doc!
+}
+
+function findAdaptersSeq(document: CST.Document): CST.BlockSequence | undefined {
+  const spec = mapValue(document.value, 'spec')
+  const adapters = mapValue(spec, 'adapters')
+  return adapters?.type === 'block-seq' ? adapters : undefined
+}
+
+/** The value of `key` in a block or flow mapping token. */
+function mapValue(token: CST.Token | undefined, key: string): CST.Token | undefined {
+  if (!token) return undefined
+  const items =
+    token.type === 'block-map' ? token.items : token.type === 'flow-collection' ? token.items : []
+  if (token.type === 'flow-collection' && token.start.source !== '{') return undefined
+  for (const item of items) {
+    if (item.key && scalarValue(item.key) === key) return item.value
+  }
+  return undefined
+}
+
+function scalarValue(token: CST.Token): string | undefined {
+  if (
+    token.type !== 'scalar' &&
+    token.type !== 'single-quoted-scalar' &&
+    token.type !== 'double-quoted-scalar'
+  ) {
+    return undefined
+  }
+  return CST.resolveAsScalar(token)?.value
+}
+
+function nameOf(item: CST.BlockSequence['items'][number]): TokenName | undefined {
+  const name = mapValue(mapValue(item.value, 'adapterRef'), 'name')
+  if (!name) return undefined
+  const value = scalarValue(name)
+  return value === undefined ? undefined : { name: value, offset: (name as CST.FlowScalar).offset }
+}
+
+/** No anchors (an alias elsewhere may need them), tags or parse errors anywhere in the item. */
+function isPlainItem(item: CST.BlockSequence['items'][number]): boolean {
+  let plain = true
+  const isMark = (t: CST.Token) => t.type === 'anchor' || t.type === 'tag' || t.type === 'error'
+  CST.visit(item, (visited) => {
+    if ([...visited.start, ...(visited.sep ?? [])].some(isMark)) plain = false
+    for (const node of [visited.key, visited.value]) {
+      if (!node) continue
+      if (isMark(node) || ('props' in node && node.props.some(isMark))) plain = false
+      if ('end' in node && node.end?.some(isMark)) plain = false
+    }
+    return plain ? undefined : CST.visit.BREAK
+  })
+  return plain
+}
+
+function replaceOnPath(
+  document: CST.Document,
+  target: CST.Token,
+  replacement: CST.Token,
+): CST.Document {
+  const copy = (token: CST.Token | undefined): CST.Token | undefined => {
+    if (!token) return token
+    if (token === target) return replacement
+    if (token.type !== 'block-map' && token.type !== 'flow-collection') return token
+    let changed = false
+    const items = token.items.map((item) => {
+      const value = copy(item.value)
+      if (value === item.value) return item
+      changed = true
+      return { ...item, value }
+    })
+    return changed ? ({ ...token, items } as CST.Token) : token
+  }
+  return { ...document, value: copy(document.value) }
+}
