@@ -105,6 +105,8 @@ function scalarValue(token: CST.Token): string | undefined {
   ) {
     return undefined
   }
+  // Most keys and names are plain one-line scalars whose source is their value.
+  if (token.type === 'scalar' && !/[\n\r\t#\\]/.test(token.source)) return token.source
   return CST.resolveAsScalar(token)?.value
 }
 
@@ -117,18 +119,39 @@ function nameOf(item: CST.BlockSequence['items'][number]): TokenName | undefined
 
 /** No anchors (an alias elsewhere may need them), tags or parse errors anywhere in the item. */
 function isPlainItem(item: CST.BlockSequence['items'][number]): boolean {
-  let plain = true
-  const isMark = (t: CST.Token) => t.type === 'anchor' || t.type === 'tag' || t.type === 'error'
-  CST.visit(item, (visited) => {
-    if ([...visited.start, ...(visited.sep ?? [])].some(isMark)) plain = false
-    for (const node of [visited.key, visited.value]) {
-      if (!node) continue
-      if (isMark(node) || ('props' in node && node.props.some(isMark))) plain = false
-      if ('end' in node && node.end?.some(isMark)) plain = false
-    }
-    return plain ? undefined : CST.visit.BREAK
-  })
-  return plain
+  return !itemHasMark(item)
+}
+
+function isMark(token: { type: string }): boolean {
+  return token.type === 'anchor' || token.type === 'tag' || token.type === 'error'
+}
+
+function itemHasMark(item: CST.CollectionItem): boolean {
+  for (const t of item.start) if (isMark(t)) return true
+  if (item.sep) for (const t of item.sep) if (isMark(t)) return true
+  return tokenHasMark(item.key ?? undefined) || tokenHasMark(item.value)
+}
+
+function tokenHasMark(token: CST.Token | undefined): boolean {
+  if (!token) return false
+  switch (token.type) {
+    case 'block-map':
+    case 'block-seq':
+      for (const item of token.items) if (itemHasMark(item)) return true
+      return false
+    case 'flow-collection':
+      for (const item of token.items) if (itemHasMark(item)) return true
+      return token.end.some(isMark)
+    case 'block-scalar':
+      return token.props.some(isMark)
+    case 'scalar':
+    case 'single-quoted-scalar':
+    case 'double-quoted-scalar':
+    case 'alias':
+      return token.end?.some(isMark) ?? false
+    default:
+      return isMark(token)
+  }
 }
 
 function replaceOnPath(
