@@ -1,7 +1,7 @@
 import { readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
 
 import { readConfigFile, replaceConfigFile } from '../../src/config/file-io.js'
 import { tempDir } from '../helpers/mom.js'
@@ -60,5 +60,21 @@ describe('replaceConfigFile', () => {
     await expect(replaceConfigFile(read, Buffer.from('a: 2\n'), 'atlas.yml')).rejects.toThrow(
       'the file changed on disk',
     )
+  })
+})
+
+describe('the atomic write', () => {
+  test('flushes the new bytes to disk before renaming them into place', async () => {
+    const fs = (await import('node:fs')).default
+    const dir = await tempDir()
+    const path = join(dir, 'atlas.yml')
+    await writeFile(path, 'a: 1\n')
+    const read = await readConfigFile(path, 'atlas.yml')
+    const fsync = vi.spyOn(fs, 'fsync')
+
+    await replaceConfigFile(read, Buffer.from('a: 2\n'), 'atlas.yml')
+
+    expect(fsync).toHaveBeenCalled()
+    fsync.mockRestore()
   })
 })
