@@ -270,6 +270,7 @@ export function listTakenNames(atlasFile: AtlasFile): TakenName[] {
   return taken
 }
 
+/** Whether a pair's key is the string `key`. */
 export function keyIs(pair: Pair<unknown, unknown>, key: string): boolean {
   return isScalar(pair.key) ? pair.key.value === key : pair.key === key
 }

@@ -7,6 +7,7 @@ import { Document } from 'yaml'
 /** `production` registers with Moment's gateway; `local` registers with none, for `mom atlas run`. */
 export type Preset = 'production' | 'local'
 
+/** Every preset, in the order help lists them. */
 export const PRESETS: readonly Preset[] = ['production', 'local']
 
 /** The gateway a production Atlas registers with. */

@@ -62,6 +62,7 @@ export interface HeaderInput {
   value: string
 }
 
+/** Returns the name if it follows the adapter-name rules; throws InputError otherwise. */
 export function parseAdapterName(name: string): string {
   const result = adapterNameSchema.safeParse(name)
   if (!result.success)
@@ -69,6 +70,7 @@ export function parseAdapterName(name: string): string {
   return name
 }
 
+/** Returns the URL as given if it is a valid base URL; throws InputError otherwise. */
 export function parseBaseUrl(url: string): string {
   const result = baseUrlSchema.safeParse(url)
   if (result.success) return url
