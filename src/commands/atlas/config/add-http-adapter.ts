@@ -41,16 +41,27 @@ export function addHttpAdapterCommand(
     )
     .addOption(
       new Option('-H, --header <line>', "a header the adapter sets, as 'Name: value' (repeatable)")
-        .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value])
-        .default([]),
+        // Repeated -H collect in the order given.
+        .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
     )
-    .option('--dry-run', 'print the diff that would be applied and write nothing', false)
+    .option('--dry-run', 'print the diff that would be applied and write nothing')
     .option(
       '--allow-plaintext-secret',
       'allow a credential header whose value holds no ${{ }} reference',
-      false,
     )
-    .action(async (opts: AddHttpAdapterOptions) => run(opts, ctx))
+    .action(async (opts: Partial<AddHttpAdapterOptions>) =>
+      run(
+        {
+          file: opts.file!,
+          adapterName: opts.adapterName!,
+          baseUrl: opts.baseUrl!,
+          header: opts.header ?? [],
+          dryRun: opts.dryRun === true,
+          allowPlaintextSecret: opts.allowPlaintextSecret === true,
+        },
+        ctx,
+      ),
+    )
   return describe(
     command,
     [
