@@ -15,6 +15,7 @@ import {
   type LoadOptions,
 } from './atlas-file.js'
 import { formatScalar } from './scalars.js'
+import { toDocumentOffset } from './skeleton.js'
 import { columnOf, endOfLine, locate, type SourceText } from './source.js'
 import { dashOffsets, detectStyle, sameLine, type BlockStyle } from './style.js'
 import { verifyEdit } from './verify.js'
@@ -82,7 +83,7 @@ export function planAdapterInsert(atlasFile: AtlasFile, adapter: HttpAdapter): A
   const style = detectStyle(atlas)
   const local = planRef(atlas, style, adapter.name, source.eol)
   const ref = atEndOfFile(
-    { ...local, offset: atlas.chunk.start + local.offset },
+    { ...local, offset: atlas.chunk.start + toDocumentOffset(atlas.skeleton, local.offset) },
     source.text,
     source.eol,
   )

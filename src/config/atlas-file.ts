@@ -23,7 +23,7 @@ import {
   type DocumentChunk,
   type LineScalar,
 } from './documents.js'
-import { composeSkeleton, type Skeleton } from './skeleton.js'
+import { composeSkeleton, toDocumentOffset, type Skeleton } from './skeleton.js'
 import { locate, type SourceText } from './source.js'
 
 /** The apiVersion that makes a document an adapter document. */
@@ -74,7 +74,7 @@ export interface DocumentInfo {
 export interface AtlasDocument {
   index: number
   chunk: DocumentChunk
-  /** The document's text, `text.slice(chunk.start, chunk.end)`. */
+  /** The text `doc` was composed from: the document's, less any lines cut (see skeleton.ts). */
   text: string
   /** Composed with the first `skeleton.omitted` items of spec.adapters left out (skeleton.ts). */
   doc: Document.Parsed
@@ -129,7 +129,7 @@ export function loadAtlasFile(
     const doc = skeleton
       ? skeleton.doc
       : parseDocument(chunkText, { prettyErrors: false, strict: true })
-    refuseErrors(doc, chunk, text, file)
+    refuseErrors(doc, chunk, text, file, skeleton)
     const root = doc.contents
     const apiVersion: unknown = isMap(root) ? root.get('apiVersion') : undefined
     if (apiVersion === ADAPTER_API_VERSION) {
@@ -147,7 +147,7 @@ export function loadAtlasFile(
       candidates.push({
         index,
         chunk,
-        text: chunkText,
+        text: skeleton!.text,
         doc,
         skeleton: skeleton!,
         specPair: specPair as Pair<Scalar, YAMLMap>,
@@ -165,10 +165,12 @@ function refuseErrors(
   chunk: DocumentChunk,
   text: string,
   file: string,
+  skeleton?: Skeleton,
 ): void {
   const error = doc.errors[0]
   if (!error) return
-  const { line, column } = locate(text, chunk.start + error.pos[0])
+  const offset = skeleton ? toDocumentOffset(skeleton, error.pos[0]) : error.pos[0]
+  const { line, column } = locate(text, chunk.start + offset)
   const reason = lowerFirst(error.message.split('\n')[0]!.replace(/[.:]\s*$/, ''))
   throw new ConfigError('PARSE_ERROR', `YAML does not parse: ${reason}`, { file, line, column })
 }
@@ -233,7 +235,7 @@ function findAdapters(atlas: AtlasDocument, text: string, file: string): void {
   const offset = (node as { range?: [number, number, number] }).range?.[0] ?? pair.key!.range![0]
   throw new ConfigError('ADAPTERS_NOT_A_LIST', `spec.adapters is ${what}; expected a list`, {
     file,
-    ...locate(text, atlas.chunk.start + offset),
+    ...locate(text, atlas.chunk.start + toDocumentOffset(atlas.skeleton, offset)),
   })
 }
 
@@ -258,7 +260,7 @@ export function listTakenNames(atlasFile: AtlasFile): TakenName[] {
     if (isScalar(name) && name.range) {
       taken.push({
         name: String(name.value),
-        offset: atlas.chunk.start + name.range[0],
+        offset: atlas.chunk.start + toDocumentOffset(atlas.skeleton, name.range[0]),
         how: 'referenced',
       })
     }

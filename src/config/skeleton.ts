@@ -1,11 +1,14 @@
 /**
- * Composing a big Atlas document without composing every item of its `spec.adapters`. The YAML
- * library's composer costs far more than its parser, and a list of thousands of adapterRefs
- * would dominate an edit; so the document is composed with all but the last items of that list
- * left out, and what mom needs from the left-out items (their names and dash offsets) is read
- * from their parsed tokens.
+ * Composing a big Atlas document without parsing every item of its `spec.adapters`. The YAML
+ * library takes about a millisecond per adapterRef item, and a list of thousands would dominate
+ * an edit; so all but the last items are left out. Where the list's lines are plain enough, they
+ * are read from lines (list-scan.ts) and cut out of the text before parsing; otherwise the whole
+ * document is parsed and only composing skips them. Either way, what mom needs from the
+ * left-out items (their names and dash offsets) is kept.
  */
 import { Composer, CST, Parser, type Document } from 'yaml'
+
+import { scanAdapterList } from './list-scan.js'
 
 /** An adapterRef name read from tokens, at an offset in the document's text. */
 export interface TokenName {
@@ -16,6 +19,10 @@ export interface TokenName {
 /** The document composed with the first `omitted` items of spec.adapters left out. */
 export interface Skeleton {
   doc: Document.Parsed
+  /** The text `doc` was composed from: the document's text, or it without the cut lines. */
+  text: string
+  /** Lines cut out of the text before composing: offsets at or after `start` shift by `length`. */
+  cut?: { start: number; length: number }
   /** How many leading items were left out (0 when the document was composed whole). */
   omitted: number
   /** Names of the left-out items' adapterRefs. */
@@ -38,6 +45,10 @@ const OPTIONS = { keepSourceTokens: true, prettyErrors: false, strict: true } as
  * unusual there is composed whole, so that every fault is still reported.
  */
 export function composeSkeleton(text: string, keep: number): Skeleton {
+  if (Number.isFinite(keep)) {
+    const cut = composeWithCut(text, keep)
+    if (cut) return cut
+  }
   const tokens = [...new Parser().parse(text)]
   const documentCount = tokens.filter((t) => t.type === 'document').length
   const document = tokens.find((t): t is CST.Document => t.type === 'document')
@@ -49,7 +60,7 @@ export function composeSkeleton(text: string, keep: number): Skeleton {
   const omitted = Math.max(0, items.length - keep)
   const left = items.slice(0, omitted)
   if (!seq || omitted === 0 || left.some((item) => !isPlainItem(item))) {
-    return { doc: compose(tokens, text), omitted: 0, names: [], dashes, documentCount }
+    return { doc: compose(tokens, text), text, omitted: 0, names: [], dashes, documentCount }
   }
   const firstKept = seq.items.indexOf(items[omitted]!)
   // Shallow copies down the path to the list; every other token is shared, offsets unchanged.
@@ -63,7 +74,51 @@ export function composeSkeleton(text: string, keep: number): Skeleton {
     tokens.map((t) => (t === document ? path : t)),
     text,
   )
-  return { doc, omitted, names, dashes, documentCount }
+  return { doc, text, omitted, names, dashes, documentCount }
+}
+
+/** The offset in the document's text of an offset in `skeleton.text`. */
+export function toDocumentOffset(skeleton: Skeleton, offset: number): number {
+  return skeleton.cut && offset >= skeleton.cut.start ? offset + skeleton.cut.length : offset
+}
+
+// The fastest way: the left-out items are read from lines (list-scan.ts) and their lines cut
+// out, so the parser never sees them. The parsed rest must agree with the scan.
+function composeWithCut(text: string, keep: number): Skeleton | undefined {
+  const scanned = scanAdapterList(text)
+  if (!scanned || scanned.dashes.length <= keep) return undefined
+  const omitted = scanned.dashes.length - keep
+  const start = lineStart(text, scanned.dashes[0]!)
+  const length = lineStart(text, scanned.dashes[omitted]!) - start
+  const reduced = text.slice(0, start) + text.slice(start + length)
+  const tokens = [...new Parser().parse(reduced)]
+  const documents = tokens.filter((t): t is CST.Document => t.type === 'document')
+  const seq = documents.length === 1 ? findAdaptersSeq(documents[0]!) : undefined
+  const kept = seq ? dashOffsets(seq).map((dash) => dash + length) : []
+  if (kept.length !== keep || kept.some((dash, i) => dash !== scanned.dashes[omitted + i]))
+    return undefined
+  const names = scanned.names
+    .slice(0, omitted)
+    .filter((name): name is TokenName => name !== undefined)
+  return {
+    doc: compose(tokens, reduced),
+    text: reduced,
+    cut: { start, length },
+    omitted,
+    names,
+    dashes: scanned.dashes,
+    documentCount: 1,
+  }
+}
+
+function dashOffsets(seq: CST.BlockSequence): number[] {
+  return seq.items.flatMap((item) =>
+    item.start.filter((t) => t.type === 'seq-item-ind').map((t) => t.offset),
+  )
+}
+
+function lineStart(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1
 }
 
 function compose(tokens: CST.Token[], text: string): Document.Parsed {

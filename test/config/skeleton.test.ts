@@ -81,3 +81,80 @@ describe('composing a long spec.adapters list in part', () => {
     ).toThrow(/YAML does not parse/)
   })
 })
+
+describe('reading a long list from lines', () => {
+  const styles: [string, (i: number) => string][] = [
+    [
+      'indented dashes',
+      (i) =>
+        `    - adapterRef:\n        apiVersion: moment.dev/adapters/v1alpha1\n        kind: HTTP\n        name: svc-${i}\n`,
+    ],
+    [
+      'quoted names and comments',
+      (i) =>
+        `  # item ${i}: see https://wiki.example.com/#x\n  - adapterRef:\n      apiVersion: "moment.dev/adapters/v1alpha1"\n      kind: 'HTTP'\n      name: "svc-${i}"  # owner\n\n`,
+    ],
+    [
+      'an extra key per item',
+      (i) =>
+        `  - adapterRef:\n      apiVersion: moment.dev/adapters/v1alpha1\n      kind: HTTP\n      name: svc-${i}\n    weight: ${i}\n`,
+    ],
+    ['a block scalar', (i) => `  - adapterRef:\n      name: svc-${i}\n    note: |\n      line\n`],
+    [
+      'flow items',
+      (i) =>
+        `  - {adapterRef: {apiVersion: moment.dev/adapters/v1alpha1, kind: HTTP, name: svc-${i}}}\n`,
+    ],
+    ['nested lists', (i) => `  - adapterRef:\n      name: svc-${i}\n    tags:\n    - a\n`],
+    ['the key on the next line', (i) => `  -\n    adapterRef:\n      name: svc-${i}\n`],
+  ]
+
+  test.each(styles)('edits a big list with %s the same way as a small one', (_what, item) => {
+    let input =
+      'apiVersion: moment.dev/atlas/v1alpha1\nkind: Atlas\nspec:\n  listenAddress: x\n  adapters:\n'
+    for (let i = 0; i < 40; i++) input += item(i)
+    input += '  exposedPorts: {}\n'
+    for (const eol of ['\n', '\r\n']) {
+      const text = input.replace(/\n/g, eol)
+
+      const big = addHttpAdapter(decodeSource(text), 'atlas.yml', STATUS, {
+        composeAllLimit: 0,
+      }).text
+      const small = addHttpAdapter(decodeSource(text), 'atlas.yml', STATUS, {
+        composeAllLimit: Infinity,
+      }).text
+
+      expect(big).toBe(small)
+      expect(() =>
+        addHttpAdapter(
+          decodeSource(text),
+          'atlas.yml',
+          { ...STATUS, name: 'svc-7' },
+          { composeAllLimit: 0 },
+        ),
+      ).toThrow(/already referenced/)
+    }
+  })
+
+  test('reports the line of a duplicate name found in the cut lines', () => {
+    const attempt = () =>
+      addHttpAdapter(
+        decodeSource(many(30)),
+        'atlas.yml',
+        { ...STATUS, name: 'svc-3' },
+        { composeAllLimit: 0 },
+      )
+
+    expect(attempt).toThrow(
+      expect.objectContaining({ location: { file: 'atlas.yml', line: 23, column: 13 } }),
+    )
+  })
+
+  test('reports a parse error after the cut lines at its line in the file', () => {
+    const text = many(30) + '  bad: [\n'
+
+    expect(() =>
+      addHttpAdapter(decodeSource(text), 'atlas.yml', STATUS, { composeAllLimit: 0 }),
+    ).toThrow(expect.objectContaining({ code: 'PARSE_ERROR' }))
+  })
+})
