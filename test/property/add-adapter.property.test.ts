@@ -151,8 +151,8 @@ function documentsOf(text: string): unknown[] {
 }
 
 /** Checks the invariants of one edit and returns the result. */
-function checkEdit(input: string, adapter: HttpAdapter): string {
-  const output = editText(input, adapter)
+function checkEdit(input: string, adapter: HttpAdapter, composeAllLimit?: number): string {
+  const output = editText(input, adapter, composeAllLimit)
   const bom = input.startsWith('\uFEFF')
   expect(output.startsWith('\uFEFF')).toBe(bom)
   expect(output.startsWith('\uFEFF\uFEFF')).toBe(false)
@@ -210,7 +210,21 @@ describe('adding an adapter to random configurations', () => {
         const once = checkEdit(input, first)
         checkEdit(once, second)
       }),
-      { numRuns: 2000 },
+      { numRuns: 1500 },
     )
-  })
+  }, 120_000)
+
+  test('gives the same result when the file is treated as a big one', () => {
+    fc.assert(
+      fc.property(configArb, adapterArb, (config, adapter) => {
+        fc.pre(!config.adapters.includes(adapter.name))
+        const input = render(config)
+
+        const big = checkEdit(input, adapter, 0)
+
+        expect(big).toBe(editText(input, adapter))
+      }),
+      { numRuns: 700 },
+    )
+  }, 120_000)
 })
