@@ -136,11 +136,10 @@ function render(config: Config): string {
   return (config.bom ? '\uFEFF' : '') + text
 }
 
-function editText(input: string, adapter: HttpAdapter): string {
+function editText(input: string, adapter: HttpAdapter, composeAllLimit?: number): string {
   const source = decodeSource(Buffer.from(input))
-  return encodeSource(addHttpAdapter(source, 'atlas.yml', adapter).text, source.hasBom).toString(
-    'utf8',
-  )
+  const { text } = addHttpAdapter(source, 'atlas.yml', adapter, { composeAllLimit })
+  return encodeSource(text, source.hasBom).toString('utf8')
 }
 
 function documentsOf(text: string): unknown[] {
