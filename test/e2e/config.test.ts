@@ -132,6 +132,19 @@ describe('mom atlas config add-http-adapter, as a user runs it', () => {
     expect(await readFile(join(dir, 'atlas.yml'))).toEqual(before)
   })
 
+  test.skipIf(process.getuid?.() === 0)('refuses an unreadable file', async () => {
+    const dir = await copyFixture('seed-heroku')
+    await chmod(join(dir, 'atlas.yml'), 0o000)
+
+    const result = await mom(add('atlas.yml'), { cwd: dir })
+    await chmod(join(dir, 'atlas.yml'), 0o644)
+
+    expect(result).toMatchObject({
+      exitCode: 1,
+      stderr: 'mom: atlas.yml: cannot read the file: permission denied\n',
+    })
+  })
+
   test('refuses with one line and exit 1 when the file is missing', async () => {
     const dir = await tempDir()
 
