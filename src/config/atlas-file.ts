@@ -23,6 +23,7 @@ import {
   type DocumentChunk,
   type LineScalar,
 } from './documents.js'
+import { isPlainBlockYaml } from './plain-yaml.js'
 import { composeSkeleton, toDocumentOffset, type Skeleton } from './skeleton.js'
 import { locate, type SourceText } from './source.js'
 
@@ -30,7 +31,7 @@ import { locate, type SourceText } from './source.js'
 export const ADAPTER_API_VERSION = 'moment.dev/adapters/v1alpha1'
 
 /** Files up to this size have every document composed, so a fault anywhere is reported. */
-export const COMPOSE_ALL_LIMIT = 128 * 1024
+export const COMPOSE_ALL_LIMIT = 16 * 1024
 
 /** Why a config file or an edit's input was refused; tests and callers branch on these. */
 export type ConfigErrorCode =
@@ -116,7 +117,8 @@ export function loadAtlasFile(
   splitDocuments(text).forEach((chunk, index) => {
     const scanned = scanDocumentFields(text, chunk)
     const isSureAdapter = scanned.isSure && scanned.apiVersion?.value === ADAPTER_API_VERSION
-    if (isSureAdapter && !composeAll) {
+    // In a big file, an adapter document in plain YAML needs no composing (plain-yaml.ts).
+    if (isSureAdapter && !composeAll && isPlainBlockYaml(text, chunk.start, chunk.end)) {
       documents.push({ chunk, isAdapter: true, ...(scanned.name && { name: scanned.name }) })
       return
     }

@@ -9,6 +9,7 @@
 import { Composer, CST, Parser, type Document } from 'yaml'
 
 import { scanAdapterList } from './list-scan.js'
+import { isPlainBlockYaml } from './plain-yaml.js'
 
 /** An adapterRef name read from tokens, at an offset in the document's text. */
 export interface TokenName {
@@ -33,10 +34,10 @@ export interface Skeleton {
   documentCount: number
 }
 
-// LIMITATION: in a file over COMPOSE_ALL_LIMIT, a fault that only the composer reports (such as
-// a key given twice) inside a left-out adapterRef item, or inside an adapter document, is not
-// reported, and the edit goes ahead; reporting it needs composing those items, which costs
-// about a second per 10,000 adapters.
+// LIMITATION: in a file over COMPOSE_ALL_LIMIT whose Atlas document is not plain YAML (see
+// plain-yaml.ts: anchors, block scalars, multi-line flow collections and the like), a key given
+// twice inside a left-out adapterRef item is not reported and the edit goes ahead; reporting it
+// needs composing those items, which costs about a millisecond each.
 const OPTIONS = { keepSourceTokens: true, prettyErrors: false, strict: true } as const
 
 /**
@@ -85,6 +86,8 @@ export function toDocumentOffset(skeleton: Skeleton, offset: number): number {
 // The fastest way: the left-out items are read from lines (list-scan.ts) and their lines cut
 // out, so the parser never sees them. The parsed rest must agree with the scan.
 function composeWithCut(text: string, keep: number): Skeleton | undefined {
+  // The cut lines are never parsed: the whole document must be plain YAML (plain-yaml.ts).
+  if (!isPlainBlockYaml(text, 0, text.length)) return undefined
   const scanned = scanAdapterList(text)
   if (!scanned || scanned.dashes.length <= keep) return undefined
   const omitted = scanned.dashes.length - keep
