@@ -30,7 +30,10 @@ import { locate, type SourceText } from './source.js'
 /** The apiVersion that makes a document an adapter document. */
 export const ADAPTER_API_VERSION = 'moment.dev/adapters/v1alpha1'
 
-/** Files up to this size have every document composed, so a fault anywhere is reported. */
+/**
+ * Files up to this size have every document composed. In bigger ones, documents written in plain
+ * YAML (plain-yaml.ts) are checked from their lines, and only the others are composed.
+ */
 export const COMPOSE_ALL_LIMIT = 16 * 1024
 
 /** Why a config file or an edit's input was refused; tests and callers branch on these. */
