@@ -242,6 +242,9 @@ function planFlowRef(text: string, adapters: YAMLSeq, name: string): Splice {
   const innerOpen = lastSource.indexOf('{', 1)
   const inner = innerOpen !== -1 && /[ \t]/.test(lastSource[innerOpen + 1] ?? '') ? ' ' : ''
   const previous = items.at(-2)
+  // LIMITATION: in a flow list spread over several lines, the last item's line gains the comma
+  // before the new item, so git diff shows that line as changed; avoiding it needs a trailing
+  // comma already there, or writing the comma at the start of the new line.
   let separator = ', '
   if (previous?.range) {
     const between = text.slice(previous.range[1], last.range[0])
