@@ -16,6 +16,9 @@ await build({
   sourcemap: 'linked',
   legalComments: 'none',
   logLevel: 'warning',
-  // Some bundled CommonJS packages call require() on Node built-ins.
-  banner: { js: "import { createRequire as __momRequire } from 'node:module'; const require = __momRequire(import.meta.url);" },
+  // Some bundled CommonJS packages call require() on Node built-ins, and write-file-atomic reads
+  // __filename to name its temporary files.
+  banner: {
+    js: "import { createRequire as __momRequire } from 'node:module'; import { fileURLToPath as __momPath } from 'node:url'; const require = __momRequire(import.meta.url); const __filename = __momPath(import.meta.url);",
+  },
 })

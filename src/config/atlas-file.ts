@@ -1,0 +1,291 @@
+/**
+ * The Atlas configuration file as a document model (SPEC section 1): its documents, which one is
+ * the Atlas document, its `spec.adapters`, and the adapter names already taken. Only what an
+ * edit needs is composed; everything else is read from lines (see documents.ts).
+ */
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  parseDocument,
+  type Document,
+  type Pair,
+  type Scalar,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml'
+
+import { MomError } from '../errors.js'
+import {
+  scanDocumentFields,
+  splitDocuments,
+  type DocumentChunk,
+  type LineScalar,
+} from './documents.js'
+import { isPlainBlockYaml } from './plain-yaml.js'
+import { composeSkeleton, toDocumentOffset, type Skeleton } from './skeleton.js'
+import { locate, type SourceText } from './source.js'
+
+/** The apiVersion that makes a document an adapter document. */
+export const ADAPTER_API_VERSION = 'moment.dev/adapters/v1alpha1'
+
+/**
+ * Files up to this size have every document composed. In bigger ones, documents written in plain
+ * YAML (plain-yaml.ts) are checked from their lines, and only the others are composed.
+ */
+export const COMPOSE_ALL_LIMIT = 16 * 1024
+
+/** Why a config file or an edit's input was refused; tests and callers branch on these. */
+export type ConfigErrorCode =
+  | 'NOT_UTF8'
+  | 'PARSE_ERROR'
+  | 'NO_ATLAS_DOCUMENT'
+  | 'SEVERAL_ATLAS_DOCUMENTS'
+  | 'ADAPTERS_NOT_A_LIST'
+  | 'ADAPTER_EXISTS'
+  | 'INVALID_INPUT'
+  | 'PLAINTEXT_SECRET'
+  | 'FILE_NOT_FOUND'
+  | 'FILE_UNREADABLE'
+  | 'FILE_UNWRITABLE'
+  | 'FILE_CHANGED'
+
+/** A refusal about the file or the edit's input; its location names the file (and place). */
+export class ConfigError extends MomError {
+  declare readonly code: ConfigErrorCode
+
+  constructor(
+    code: ConfigErrorCode,
+    message: string,
+    location: { file: string; line?: number; column?: number },
+    hint?: string,
+  ) {
+    super(message, { code, location, hint })
+    this.name = 'ConfigError'
+  }
+}
+
+/** One document of the file and what mom knows about it. */
+export interface DocumentInfo {
+  chunk: DocumentChunk
+  isAdapter: boolean
+  /** metadata.name of an adapter document, with its offset in the file's text. */
+  name?: LineScalar
+}
+
+/** The Atlas document, composed from its own text (offsets are relative to `chunk.start`). */
+export interface AtlasDocument {
+  index: number
+  chunk: DocumentChunk
+  /** The text `doc` was composed from: the document's, less any lines cut (see skeleton.ts). */
+  text: string
+  /** Composed with the first `skeleton.omitted` items of spec.adapters left out (skeleton.ts). */
+  doc: Document.Parsed
+  skeleton: Skeleton
+  specPair: Pair<Scalar, YAMLMap>
+  /** `spec.adapters`: a list, `null` when the key has no value, absent when there is no key. */
+  adapters?: YAMLSeq | null
+  adaptersPair?: Pair<Scalar, unknown>
+}
+
+export interface AtlasFile {
+  file: string
+  source: SourceText
+  documents: DocumentInfo[]
+  atlas: AtlasDocument
+}
+
+export interface LoadOptions {
+  /** Compose every document when the text is at most this long; the default is COMPOSE_ALL_LIMIT. */
+  composeAllLimit?: number
+}
+
+/**
+ * Finds the documents of a decoded file and its one Atlas document. Refuses, with the file, line
+ * and column, YAML that does not parse, zero or several Atlas documents, and a `spec.adapters`
+ * that is not a list.
+ */
+export function loadAtlasFile(
+  source: SourceText,
+  file: string,
+  options: LoadOptions = {},
+): AtlasFile {
+  const { text } = source
+  const composeAll = text.length <= (options.composeAllLimit ?? COMPOSE_ALL_LIMIT)
+  const documents: DocumentInfo[] = []
+  const candidates: AtlasDocument[] = []
+  let others = 0
+
+  splitDocuments(text).forEach((chunk, index) => {
+    const scanned = scanDocumentFields(text, chunk)
+    const isSureAdapter = scanned.isSure && scanned.apiVersion?.value === ADAPTER_API_VERSION
+    // In a big file, an adapter document in plain YAML needs no composing (plain-yaml.ts).
+    if (isSureAdapter && !composeAll && isPlainBlockYaml(text, chunk.start, chunk.end)) {
+      documents.push({ chunk, isAdapter: true, ...(scanned.name && { name: scanned.name }) })
+      return
+    }
+    const chunkText = text.slice(chunk.start, chunk.end)
+    // A document that may be the Atlas document keeps its tokens; in a big file it is composed
+    // without most of its spec.adapters items.
+    const skeleton = isSureAdapter
+      ? undefined
+      : composeSkeleton(chunkText, composeAll ? Infinity : 1)
+    const doc = skeleton
+      ? skeleton.doc
+      : parseDocument(chunkText, { prettyErrors: false, strict: true })
+    refuseErrors(doc, chunk, text, file, skeleton)
+    const root = doc.contents
+    const apiVersion: unknown = isMap(root) ? root.get('apiVersion') : undefined
+    if (apiVersion === ADAPTER_API_VERSION) {
+      const name = isMap(root) ? root.getIn(['metadata', 'name'], true) : undefined
+      const info: DocumentInfo = { chunk, isAdapter: true }
+      if (isScalar(name) && typeof name.value === 'string' && name.range) {
+        info.name = { value: name.value, offset: chunk.start + name.range[0] }
+      }
+      documents.push(info)
+      return
+    }
+    documents.push({ chunk, isAdapter: false })
+    const specPair = isMap(root) ? root.items.find((pair) => keyIs(pair, 'spec')) : undefined
+    if (specPair && isMap(specPair.value)) {
+      candidates.push({
+        index,
+        chunk,
+        text: skeleton!.text,
+        doc,
+        skeleton: skeleton!,
+        specPair: specPair as Pair<Scalar, YAMLMap>,
+      })
+    } else others++
+  })
+
+  const atlas = pickAtlas(candidates, documents, others, text, file)
+  findAdapters(atlas, text, file)
+  return { file, source, documents, atlas }
+}
+
+function refuseErrors(
+  doc: Document.Parsed,
+  chunk: DocumentChunk,
+  text: string,
+  file: string,
+  skeleton?: Skeleton,
+): void {
+  const error = doc.errors[0]
+  if (!error) return
+  const offset = skeleton ? toDocumentOffset(skeleton, error.pos[0]) : error.pos[0]
+  const { line, column } = locate(text, chunk.start + offset)
+  const reason = lowerFirst(error.message.split('\n')[0]!.replace(/[.:]\s*$/, ''))
+  throw new ConfigError('PARSE_ERROR', `YAML does not parse: ${reason}`, { file, line, column })
+}
+
+function pickAtlas(
+  candidates: AtlasDocument[],
+  documents: DocumentInfo[],
+  others: number,
+  text: string,
+  file: string,
+): AtlasDocument {
+  const [first, second] = candidates
+  if (!first) {
+    const adapters = documents.filter((d) => d.isAdapter).length
+    const found = `found ${plural(adapters, 'adapter document')} and ${plural(others, 'other document')}`
+    throw new ConfigError(
+      'NO_ATLAS_DOCUMENT',
+      `no Atlas document (a document with a spec mapping that is not an adapter document); ${found}`,
+      { file },
+    )
+  }
+  if (second) {
+    const lines = candidates.map((c) => locate(text, c.chunk.start + specOffset(c)).line)
+    const where = locate(text, second.chunk.start + specOffset(second))
+    throw new ConfigError(
+      'SEVERAL_ATLAS_DOCUMENTS',
+      `found ${candidates.length} Atlas documents (spec at lines ${lines.join(', ')}); expected one`,
+      { file, ...where },
+    )
+  }
+  return first
+}
+
+function specOffset(candidate: AtlasDocument): number {
+  return candidate.specPair.key?.range?.[0] ?? 0
+}
+
+function findAdapters(atlas: AtlasDocument, text: string, file: string): void {
+  const spec = atlas.specPair.value!
+  const pair = spec.items.find((item) => keyIs(item, 'adapters')) as
+    Pair<Scalar, unknown> | undefined
+  if (!pair) return
+  atlas.adaptersPair = pair
+  const node = pair.value
+  if (isSeq(node)) {
+    atlas.adapters = node
+    return
+  }
+  if (node === null || (isScalar(node) && node.value === null && node.source === '')) {
+    atlas.adapters = null
+    return
+  }
+  const what = isMap(node)
+    ? 'a mapping'
+    : isAlias(node)
+      ? 'an alias'
+      : isScalar(node)
+        ? node.value === null
+          ? 'null'
+          : `a ${typeof node.value === 'string' ? 'string' : 'scalar'}`
+        : 'not a list'
+  const offset = (node as { range?: [number, number, number] }).range?.[0] ?? pair.key!.range![0]
+  throw new ConfigError('ADAPTERS_NOT_A_LIST', `spec.adapters is ${what}; expected a list`, {
+    file,
+    ...locate(text, atlas.chunk.start + toDocumentOffset(atlas.skeleton, offset)),
+  })
+}
+
+/** An adapter name that is already taken, and where (an offset in the file's text). */
+export interface TakenName {
+  name: string
+  offset: number
+  /** `referenced` in spec.adapters, or `defined` by an adapter document. */
+  how: 'referenced' | 'defined'
+}
+
+/** Every adapter name the file already uses: adapterRef names in spec.adapters, then documents. */
+export function listTakenNames(atlasFile: AtlasFile): TakenName[] {
+  const taken: TakenName[] = []
+  const { atlas } = atlasFile
+  for (const { name, offset } of atlas.skeleton.names) {
+    taken.push({ name, offset: atlas.chunk.start + offset, how: 'referenced' })
+  }
+  for (const item of atlas.adapters?.items ?? []) {
+    const ref = isMap(item) ? item.get('adapterRef', true) : undefined
+    const name = isMap(ref) ? ref.get('name', true) : undefined
+    if (isScalar(name) && name.range) {
+      taken.push({
+        name: String(name.value),
+        offset: atlas.chunk.start + toDocumentOffset(atlas.skeleton, name.range[0]),
+        how: 'referenced',
+      })
+    }
+  }
+  for (const document of atlasFile.documents) {
+    if (document.name)
+      taken.push({ name: document.name.value, offset: document.name.offset, how: 'defined' })
+  }
+  return taken
+}
+
+/** Whether a pair's key is the string `key`. */
+export function keyIs(pair: Pair<unknown, unknown>, key: string): boolean {
+  return isScalar(pair.key) ? pair.key.value === key : pair.key === key
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1)
+}
