@@ -30,7 +30,7 @@ export function connectionOptions(value: string | undefined): Set<string> | unde
   let names: Set<string> | undefined
   for (const part of value.split(',')) {
     const name = part.trim().toLowerCase()
-    if (name === '' || HOP_BY_HOP_HEADERS.has(name)) continue
+    if (name === '' || name === 'close' || HOP_BY_HOP_HEADERS.has(name)) continue
     ;(names ??= new Set()).add(name)
   }
   return names

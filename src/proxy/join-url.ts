@@ -14,12 +14,14 @@ export type UnsafePathReason =
   | 'encoded backslash'
   | 'double-encoded character'
   | 'leading double slash'
+  | 'fragment'
 
 const SLASH = 0x2f
 const DOT = 0x2e
 const PERCENT = 0x25
 const BACKSLASH = 0x5c
 const SEMICOLON = 0x3b
+const HASH = 0x23
 
 /**
  * Checks a `{path}` (starting with `/`, without the query) and answers why it must not be
@@ -27,7 +29,8 @@ const SEMICOLON = 0x3b
  * plainly or percent-encoded in any case (`%2e`, `.%2E`), also when followed by `;params`
  * (servlet containers read `..;` as `..`); `%2F` and `%5C` (an encoded `/` or `\`), because some
  * upstreams decode them before splitting the path; a raw `\`, which WHATWG URL parsers treat as
- * `/`; and `%25` followed by `2e`, `2f` or `5c`, for upstreams that decode twice.
+ * `/`; and `%25` followed by `2e`, `2f` or `5c`, for upstreams that decode twice; and a raw `#`, which
+ * no request target may hold and which a URL parser reads as the end of the path.
  */
 export function findUnsafePathPart(path: string): UnsafePathReason | undefined {
   let dots = 0
@@ -44,6 +47,7 @@ export function findUnsafePathPart(path: string): UnsafePathReason | undefined {
       continue
     }
     if (c === BACKSLASH) return 'backslash'
+    if (c === HASH) return 'fragment'
     if (inParams) continue
     if (c === SEMICOLON) {
       if (!other && (dots === 1 || dots === 2)) return 'dot segment'
