@@ -44,7 +44,9 @@ describe('loadAtlasConfig', () => {
     expect(stub!.name).toBe('stub')
     expect(stub!.baseUrl).toBe('http://127.0.0.1:9000/base')
     expect(stub!.url.host).toBe('127.0.0.1:9000')
-    expect(stub!.headers.map((h) => [h.name, h.value.reveal()])).toEqual([['X-Upstream-Key', 'k-123']])
+    expect(stub!.headers.map((h) => [h.name, h.value.reveal()])).toEqual([
+      ['X-Upstream-Key', 'k-123'],
+    ])
     expect(JSON.stringify(config)).not.toContain('k-123')
   })
 
@@ -79,10 +81,13 @@ spec: {baseUrl: 'http://x', headers: [{name: A, value: '\${{ ALSO_NOT_NEEDED }}'
   })
 
   test('names every missing environment variable at once', () => {
-    const source = ATLAS.replace(
-      'name: stub}',
-      'name: stub}\n  - adapterRef: {apiVersion: moment.dev/adapters/v1alpha1, kind: HTTP, name: other}',
-    ) + STUB + `---
+    const source =
+      ATLAS.replace(
+        'name: stub}',
+        'name: stub}\n  - adapterRef: {apiVersion: moment.dev/adapters/v1alpha1, kind: HTTP, name: other}',
+      ) +
+      STUB +
+      `---
 apiVersion: moment.dev/adapters/v1alpha1
 kind: HTTP
 metadata:
@@ -106,7 +111,9 @@ spec:
   })
 
   test('reports YAML that does not parse with its line and column', () => {
-    expect(loadError(ATLAS + STUB + 'extra: a: b\n')).toBe('atlas.yml:18:8: nested mappings are not allowed in compact mappings')
+    expect(loadError(ATLAS + STUB + 'extra: a: b\n')).toBe(
+      'atlas.yml:18:8: nested mappings are not allowed in compact mappings',
+    )
   })
 
   test('refuses a file with no Atlas document', () => {
@@ -140,9 +147,18 @@ spec:
   })
 
   test.each([
-    ['ftp://127.0.0.1/base', 'atlas.yml:14:12: adapter "stub": base URL "ftp://127.0.0.1/base" must use http or https'],
-    ['http://u:p@127.0.0.1/base', 'atlas.yml:14:12: adapter "stub": base URL "http://u:p@127.0.0.1/base" must not hold credentials; put them in a header'],
-    ['http://127.0.0.1/base?x=1', 'atlas.yml:14:12: adapter "stub": base URL "http://127.0.0.1/base?x=1" must not have a query or fragment'],
+    [
+      'ftp://127.0.0.1/base',
+      'atlas.yml:14:12: adapter "stub": base URL "ftp://127.0.0.1/base" must use http or https',
+    ],
+    [
+      'http://u:p@127.0.0.1/base',
+      'atlas.yml:14:12: adapter "stub": base URL "http://u:p@127.0.0.1/base" must not hold credentials; put them in a header',
+    ],
+    [
+      'http://127.0.0.1/base?x=1',
+      'atlas.yml:14:12: adapter "stub": base URL "http://127.0.0.1/base?x=1" must not have a query or fragment',
+    ],
     ['not a url', 'atlas.yml:14:12: adapter "stub": base URL "not a url" is not an absolute URL'],
   ])('refuses the base URL %s', (baseUrl, expected) => {
     const source = ATLAS + STUB.replace('http://127.0.0.1:9000/base', baseUrl)
@@ -161,13 +177,17 @@ spec:
   test('refuses a malformed reference anywhere in the file, at its scalar', () => {
     const source = ATLAS + '  note: ${{ not valid }}\n' + STUB
 
-    expect(loadError(source, { STUB_KEY: 'k' })).toMatch(/^atlas\.yml:8:9: malformed "\$\{\{ \}\}" reference/)
+    expect(loadError(source, { STUB_KEY: 'k' })).toMatch(
+      /^atlas\.yml:8:9: malformed "\$\{\{ \}\}" reference/,
+    )
   })
 
   test('refuses a resolved header value holding a line break without showing it', () => {
     const line = loadError(ATLAS + STUB, { STUB_KEY: 'k-123\r\nX-Evil: 1' })
 
-    expect(line).toBe('atlas.yml:16:11: adapter "stub": header X-Upstream-Key resolves to a value holding CR, LF or NUL')
+    expect(line).toBe(
+      'atlas.yml:16:11: adapter "stub": header X-Upstream-Key resolves to a value holding CR, LF or NUL',
+    )
     expect(line).not.toContain('k-123')
   })
 
@@ -176,7 +196,9 @@ spec:
       'atlas.yml:16:11: spec.headers[0].name must be an HTTP header name',
     )
     const twice = ATLAS + STUB + '  - name: x-upstream-key\n    value: again\n'
-    expect(loadError(twice, { STUB_KEY: 'k' })).toBe('atlas.yml:18:11: adapter "stub": header x-upstream-key is set twice')
+    expect(loadError(twice, { STUB_KEY: 'k' })).toBe(
+      'atlas.yml:18:11: adapter "stub": header x-upstream-key is set twice',
+    )
   })
 
   test('counts columns on the first line without a byte order mark', () => {

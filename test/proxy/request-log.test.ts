@@ -11,7 +11,9 @@ describe('RequestLog', () => {
     log.record('POST', '-', '/v1/apis', 401, 0.05)
     await new Promise((resolve) => setImmediate(resolve))
 
-    expect(writes).toEqual(['GET stub /v1/apis/http/stub/items 200 1.2ms\nPOST - /v1/apis 401 0.1ms\n'])
+    expect(writes).toEqual([
+      'GET stub /v1/apis/http/stub/items 200 1.2ms\nPOST - /v1/apis 401 0.1ms\n',
+    ])
   })
 
   test('flush writes pending lines at once', () => {
