@@ -26,7 +26,9 @@ export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
  * fixed list; `undefined` when there are none, which is the usual `keep-alive` or `close` case.
  */
 export function connectionOptions(value: string | undefined): Set<string> | undefined {
-  if (value === undefined) return undefined
+  // The usual values, without splitting: nothing beyond the fixed list is named.
+  if (value === undefined || value === 'keep-alive' || value === 'close' || value === 'Keep-Alive')
+    return undefined
   let names: Set<string> | undefined
   for (const part of value.split(',')) {
     const name = part.trim().toLowerCase()

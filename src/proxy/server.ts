@@ -43,7 +43,24 @@ interface Route {
   injected: ReadonlySet<string>
   timeoutBody: string
   unreachableBody: string
+  failedBody: string
 }
+
+/** Failures to reach the upstream at all, as opposed to an upstream that broke off. */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'CERT_HAS_EXPIRED',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+])
 
 // How each request header the client sends is treated before forwarding.
 const DROP = 1
@@ -86,11 +103,18 @@ export function createAtlasServer(options: AtlasServerOptions): AtlasServer {
     })),
   })
   const known = [...routes.keys()]
+  // LIMITATION: undici checks this timeout on a coarse clock, so a 504 comes up to about one
+  // second after --upstream-timeout; exact timing needs a timer per request on the hot path.
   const headersTimeout = options.upstreamTimeoutMs
   let inFlight = 0
   let onIdle: (() => void) | undefined
 
-  const server = createServer(handle)
+  // No limit on receiving a whole request: uploads stream for as long as they take. Headers
+  // must still arrive within Node's default headersTimeout.
+  // LIMITATION: an Upgrade request (WebSocket) is forwarded as a plain request without its
+  // Upgrade header, so WebSocket endpoints cannot be used through a local Atlas; supporting them
+  // needs an 'upgrade' handler that dials the upstream and splices the two sockets.
+  const server = createServer({ requestTimeout: 0 }, handle)
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const start = now()
@@ -270,7 +294,15 @@ export function createAtlasServer(options: AtlasServerOptions): AtlasServer {
           sendJson(res, 400, errorBody('bad_request', 'the request cannot be forwarded as sent')),
         )
       }
-      this.#finish(sendJson(res, 502, this.route.unreachableBody))
+      this.#finish(
+        sendJson(
+          res,
+          502,
+          code !== undefined && UNREACHABLE.has(code)
+            ? this.route.unreachableBody
+            : this.route.failedBody,
+        ),
+      )
     }
 
     #finish(status: number): void {
@@ -351,6 +383,11 @@ function buildRoute(adapter: HttpAdapter, upstreamTimeoutMs: number): Route {
     unreachableBody: errorBody(
       'upstream_unreachable',
       `adapter "${name}" is unreachable: its upstream could not be reached`,
+      { adapter: name },
+    ),
+    failedBody: errorBody(
+      'upstream_failed',
+      `adapter "${name}" failed: its upstream closed the connection without an answer`,
       { adapter: name },
     ),
   }
