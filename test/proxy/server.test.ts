@@ -579,3 +579,37 @@ describe('secrets', () => {
     expect(atlas.log()).not.toContain(SECRET)
   })
 })
+
+describe('a broken upstream', () => {
+  test('answers 502 when the upstream closes the connection without an answer, and stays up', async () => {
+    const upstream = await startUpstream((req) => req.socket.destroy())
+    const atlas = await startLocalAtlas(r0Config(`${upstream.origin}/base`))
+
+    const response = await send(`${atlas.origin}/v1/apis/http/stub/broken`, { headers: AUTH })
+    const health = await send(`${atlas.origin}/healthz`)
+
+    expect(response.status).toBe(502)
+    expect(response.body).toBe(
+      '{"error":{"code":"upstream_failed","message":"adapter \\"stub\\" failed: its upstream closed the connection without an answer","adapter":"stub"}}',
+    )
+    expect(health.status).toBe(200)
+  })
+
+  test('cuts the client response short when the upstream breaks off mid-body', async () => {
+    const upstream = await startUpstream((_req, res) => {
+      res.writeHead(200, { 'content-length': '100' })
+      res.write('partial')
+      setTimeout(() => res.socket!.destroy(), 20)
+    })
+    const atlas = await startLocalAtlas(r0Config(`${upstream.origin}/base`))
+
+    const response = await request(`${atlas.origin}/v1/apis/http/stub/partial`, {
+      dispatcher: client(),
+      headers: AUTH,
+    })
+
+    expect(response.statusCode).toBe(200)
+    await expect(response.body.text()).rejects.toThrow()
+    expect((await send(`${atlas.origin}/healthz`)).status).toBe(200)
+  })
+})
