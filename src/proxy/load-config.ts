@@ -13,6 +13,7 @@ import { z } from 'zod'
 import { findReferences, ReferenceSyntaxError, resolveReferences } from '../config/references.js'
 import { MomError } from '../errors.js'
 import { Secret } from '../secret.js'
+import { HOP_BY_HOP_HEADERS } from './hop-by-hop.js'
 
 /** The `apiVersion` that marks an adapter document (SPEC section 1). */
 export const ADAPTER_API_VERSION = 'moment.dev/adapters/v1alpha1'
@@ -238,6 +239,15 @@ function buildHttpAdapter(
   const headers = (parsed.spec.headers ?? []).map((header, index) => {
     const at = where(nodeAt(doc, ['spec', 'headers', index, 'name']))
     const lower = header.name.toLowerCase()
+    if (HOP_BY_HOP_HEADERS.has(lower) || lower === 'content-length') {
+      throw new MomError(
+        `adapter "${name}": header ${header.name} describes one connection and cannot be set by an adapter`,
+        {
+          code: 'BAD_HEADER',
+          location: at,
+        },
+      )
+    }
     if (names.has(lower))
       throw new MomError(`adapter "${name}": header ${header.name} is set twice`, {
         code: 'DUPLICATE_HEADER',

@@ -366,8 +366,9 @@ function buildRoute(adapter: HttpAdapter, upstreamTimeoutMs: number): Route {
     inject.push(header.name, header.value.reveal())
     injected.add(header.name.toLowerCase())
   }
-  // Host is the base URL's host; undici takes the TLS server name from it as well.
-  inject.push('host', url.host)
+  // Host is the base URL's host (unless the adapter sets its own); undici takes the TLS server
+  // name from it as well.
+  if (!adapter.headers.some((h) => h.name.toLowerCase() === 'host')) inject.push('host', url.host)
   const seconds = upstreamTimeoutMs / 1000
   return {
     name,

@@ -20,6 +20,8 @@ export interface StartAtlasOptions {
   port: number
   /** From `--token` or `MOM_ATLAS_TOKEN`; when absent one is generated and stored for `mom curl`. */
   token: string | undefined
+  /** Where the token came from, for the status line (`--token`, `MOM_ATLAS_TOKEN`). */
+  tokenSource?: string
   upstreamTimeoutMs: number
   /** Status lines and the request log go here (stderr). */
   stderr: LogSink
@@ -64,11 +66,9 @@ export async function startAtlas(options: StartAtlasOptions): Promise<RunningAtl
         { code: 'LISTEN_FAILED', cause: error },
       )
     })
-  const url = normalizeBaseUrl(
-    `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
-  )
+  const url = normalizeBaseUrl(`http://${hostForUrl(options.host)}:${address.port}`)
 
-  let where = 'token from --token or MOM_ATLAS_TOKEN'
+  let where = `token from ${options.tokenSource ?? 'the caller'}`
   if (generated) {
     const store = new CredentialStore(configDir(options.env, options.homedir))
     try {
@@ -100,6 +100,16 @@ async function readAtlasFile(file: string, cwd: string): Promise<string> {
             : 'cannot be read'
     throw new MomError(why, { code: 'FILE_UNREADABLE', location: { file }, cause: error })
   }
+}
+
+/**
+ * The host part of the instance's URL, as clients will write it: the name given to --host, with
+ * a wildcard address turned into the loopback one and an IPv6 literal in brackets.
+ */
+function hostForUrl(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1'
+  if (host === '::' || host === '[::]') return '[::1]'
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host
 }
 
 function listenProblem(error: NodeJS.ErrnoException): string {

@@ -90,9 +90,10 @@ describe('mom atlas run', () => {
     expect(stopped.exitCode).toBe(0)
     const lines = stopped.stderr.split('\n')
     expect(lines[0]).toBe(
-      `atlas local listening on ${atlas.origin} (adapters: stub); token from --token or MOM_ATLAS_TOKEN`,
+      `atlas local listening on ${atlas.origin} (adapters: stub); token from --token`,
     )
     expect(lines[1]).toMatch(/^GET stub \/v1\/apis\/http\/stub\/account 200 [\d.]+ms$/)
+    expect(lines.slice(2)).toEqual(['atlas stopped on SIGTERM', ''])
     expect(stopped.stderr).not.toContain(SECRET)
   })
 
@@ -136,6 +137,7 @@ describe('mom atlas run', () => {
     const stopped = await atlas.stop()
 
     expect([right.status, wrong.status]).toEqual([200, 401])
+    expect(stopped.stderr.split('\n')[0]).toMatch(/; token from MOM_ATLAS_TOKEN$/)
     expect(stopped.exitCode).toBe(0)
     expect(stopped.stderr).not.toContain('env-token')
   })

@@ -201,6 +201,15 @@ spec:
     )
   })
 
+  test.each(['Connection', 'Transfer-Encoding', 'Content-Length', 'Keep-Alive'])(
+    'refuses an adapter header %s',
+    (name) => {
+      expect(loadError(ATLAS + STUB.replace('X-Upstream-Key', name), { STUB_KEY: 'k' })).toBe(
+        `atlas.yml:16:11: adapter "stub": header ${name} describes one connection and cannot be set by an adapter`,
+      )
+    },
+  )
+
   test('counts columns on the first line without a byte order mark', () => {
     const source = '\ufeffapiVersion: [\n'
 

@@ -436,6 +436,18 @@ describe('field cases', () => {
     expect(upstream.received).toEqual([])
   })
 
+  test('sends the Host an adapter sets instead of the base URL host', async () => {
+    const upstream = await startUpstream()
+    const source = r0Config(`${upstream.origin}/base`)
+      .replace('X-Upstream-Key', 'Host')
+      .replace('${{ STUB_KEY }}', 'api.example.test')
+    const atlas = await startLocalAtlas(source)
+
+    await send(`${atlas.origin}/v1/apis/http/stub/x`, { headers: AUTH })
+
+    expect(upstream.received[0]!.headers.host).toEqual(['api.example.test'])
+  })
+
   test.skipIf(!hasCurl)(
     '23: sends the base URL host as Host, whatever the client sent',
     async () => {

@@ -60,6 +60,8 @@ export async function runAtlasRun(opts: RunOptions, ctx: Context): Promise<void>
   const port = parsePort(opts.port)
   const upstreamTimeoutMs = parseSeconds(opts.upstreamTimeout) * 1000
   const token = opts.token ?? (ctx.env.MOM_ATLAS_TOKEN || undefined)
+  const tokenSource =
+    opts.token !== undefined ? '--token' : token !== undefined ? 'MOM_ATLAS_TOKEN' : undefined
   if (token !== undefined && !/^[\x21-\x7e]+$/.test(token)) {
     throw new MomError('the token must be non-empty printable ASCII without spaces', {
       code: 'BAD_TOKEN',
@@ -67,9 +69,9 @@ export async function runAtlasRun(opts: RunOptions, ctx: Context): Promise<void>
   }
 
   const { startAtlas } = await import('../../proxy/start.js')
-  let stop = () => {}
-  const stopped = new Promise<void>((resolve) => (stop = resolve))
-  const stopListening = ctx.onStop(() => stop())
+  let stop = (_signal: NodeJS.Signals) => {}
+  const stopped = new Promise<NodeJS.Signals>((resolve) => (stop = resolve))
+  const stopListening = ctx.onStop((signal) => stop(signal))
   try {
     const atlas = await startAtlas({
       file: opts.file,
@@ -79,12 +81,14 @@ export async function runAtlasRun(opts: RunOptions, ctx: Context): Promise<void>
       host: opts.host,
       port,
       token,
+      tokenSource,
       upstreamTimeoutMs,
       stderr: ctx.stderr,
       now: ctx.now,
     })
-    await stopped
+    const signal = await stopped
     await atlas.close()
+    ctx.stderr.write(`atlas stopped on ${signal}\n`)
   } finally {
     stopListening()
   }
