@@ -15,6 +15,7 @@ export type UnsafePathReason =
   | 'double-encoded character'
   | 'leading double slash'
   | 'fragment'
+  | 'overlong encoding'
 
 const SLASH = 0x2f
 const DOT = 0x2e
@@ -29,8 +30,9 @@ const HASH = 0x23
  * plainly or percent-encoded in any case (`%2e`, `.%2E`), also when followed by `;params`
  * (servlet containers read `..;` as `..`); `%2F` and `%5C` (an encoded `/` or `\`), because some
  * upstreams decode them before splitting the path; a raw `\`, which WHATWG URL parsers treat as
- * `/`; and `%25` followed by `2e`, `2f` or `5c`, for upstreams that decode twice; and a raw `#`, which
- * no request target may hold and which a URL parser reads as the end of the path.
+ * `/`; and `%25` followed by `2e`, `2f` or `5c`, for upstreams that decode twice; a raw `#`, which
+ * no request target may hold and which a URL parser reads as the end of the path; overlong
+ * UTF-8 (`%c0%ae`); and `%ef%bc%8e` (a fullwidth full stop) counts as a dot.
  */
 export function findUnsafePathPart(path: string): UnsafePathReason | undefined {
   let dots = 0
@@ -68,6 +70,20 @@ export function findUnsafePathPart(path: string): UnsafePathReason | undefined {
       }
       if (code === SLASH) return 'encoded slash'
       if (code === BACKSLASH) return 'encoded backslash'
+      // Overlong UTF-8 (`%c0%ae` is a dot to some decoders) is never valid; refuse it.
+      if (
+        code === 0xc0 ||
+        code === 0xc1 ||
+        (code === 0xe0 && (hexPair(path, i + 4) & 0xe0) === 0x80)
+      ) {
+        return 'overlong encoding'
+      }
+      // U+FF0E FULLWIDTH FULL STOP (`%ef%bc%8e`) becomes `.` under Unicode normalization.
+      if (code === 0xef && hexPair(path, i + 4) === 0xbc && hexPair(path, i + 7) === 0x8e) {
+        dots++
+        i += 8
+        continue
+      }
       if (code === PERCENT) {
         const inner = hexPair(path, i + 3)
         if (inner === DOT || inner === SLASH || inner === BACKSLASH)

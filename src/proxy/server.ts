@@ -193,6 +193,15 @@ export function createAtlasServer(options: AtlasServerOptions): AtlasServer {
         sendJson(res, 404, errorBody('unknown_adapter', message, { adapters: known })),
       )
     }
+    // TRACE makes an upstream echo the request it got, adapter credentials included.
+    if (method === 'TRACE') {
+      res.setHeader('allow', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS')
+      const body = errorBody(
+        'method_not_allowed',
+        `${method} is not forwarded: the upstream would echo the adapter's headers`,
+      )
+      return done(method, name, url, start, sendJson(res, 405, body))
+    }
     const joined = joinUpstreamPath(route.basePath, path, query)
     if ('refused' in joined) {
       const body = errorBody(

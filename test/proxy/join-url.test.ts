@@ -23,6 +23,9 @@ describe('joinUpstreamPath', () => {
     ['/base', '/%2e%2e%2e', '', '/base/%2e%2e%2e'],
     ['/base', '/a;b=1/c', '', '/base/a;b=1/c'],
     ['/base', '/100%25', '', '/base/100%25'],
+    ['/base', '/caf%C3%A9/%E2%82%AC', '', '/base/caf%C3%A9/%E2%82%AC'],
+    ['/base', '/%ef%bc%8ex', '', '/base/%ef%bc%8ex'],
+    ['/base', '/%e0%a4%85', '', '/base/%e0%a4%85'],
     ['/base', '/x', '?next=../../etc&u=%2F', '/base/x?next=../../etc&u=%2F'],
   ])('joins %s with %s%s as %s', (base, path, query, expected) => {
     expect(joinUpstreamPath(base, path, query)).toEqual({ target: expected })
@@ -56,6 +59,11 @@ describe('joinUpstreamPath', () => {
     ['/%252F', 'double-encoded character'],
     ['/a;x/\\', 'backslash'],
     ['/..#x', 'fragment'],
+    ['/%c0%ae%c0%ae/x', 'overlong encoding'],
+    ['/%C0%AE/x', 'overlong encoding'],
+    ['/%e0%80%ae%e0%80%ae/x', 'overlong encoding'],
+    ['/%ef%bc%8e%ef%bc%8e/x', 'dot segment'],
+    ['/.%EF%BC%8E/x', 'dot segment'],
     ['/a#/../..', 'fragment'],
   ])('refuses %s (%s)', (path, reason) => {
     expect(joinUpstreamPath('/base', path, '')).toEqual({ refused: reason })

@@ -592,6 +592,44 @@ describe('secrets', () => {
   })
 })
 
+describe('methods', () => {
+  test.each(['TRACE', 'TRACK'])(
+    'refuses %s, which would echo the adapter headers, and forwards nothing',
+    async (method) => {
+      const upstream = await startUpstream()
+      const atlas = await startLocalAtlas(r0Config(`${upstream.origin}/base`))
+
+      const response = await client().request({
+        origin: atlas.origin,
+        path: '/v1/apis/http/stub/x',
+        method,
+        headers: AUTH,
+      })
+      const body = await response.body.text()
+
+      expect(response.statusCode).toBe(405)
+      expect(JSON.parse(body).error.code).toBe('method_not_allowed')
+      expect(upstream.received).toEqual([])
+    },
+  )
+
+  test.each(['PUT', 'DELETE', 'OPTIONS', 'PROPFIND'])('forwards %s as it is', async (method) => {
+    const upstream = await startUpstream()
+    const atlas = await startLocalAtlas(r0Config(`${upstream.origin}/base`))
+
+    const response = await client().request({
+      origin: atlas.origin,
+      path: '/v1/apis/http/stub/x',
+      method,
+      headers: AUTH,
+    })
+    await response.body.text()
+
+    expect(response.statusCode).toBe(200)
+    expect(upstream.received.map((r) => r.method)).toEqual([method])
+  })
+})
+
 describe('a broken upstream', () => {
   test('answers 502 when the upstream closes the connection without an answer, and stays up', async () => {
     const upstream = await startUpstream((req) => req.socket.destroy())
