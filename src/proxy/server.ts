@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { type AddressInfo, isIP } from 'node:net'
 
 import { type Dispatcher, Pool } from 'undici'
 
@@ -18,6 +18,8 @@ export interface AtlasServerOptions {
   upstreamTimeoutMs: number
   log: RequestLog
   now?: () => number
+  /** Certificates to trust for https upstreams besides the system's (a private CA, a test's). */
+  ca?: string | Buffer
 }
 
 /** A running Atlas HTTP API; `close` stops it and the upstream connections. */
@@ -37,6 +39,8 @@ interface Route {
   name: string
   pool: Pool
   basePath: string
+  /** The TLS server name: the base URL's host name, even when the adapter sets its own Host. */
+  servername: string | undefined
   /** `[name, value, …]` set over the client's headers: the adapter's, then `host`. */
   inject: string[]
   /** Lowercase names of `inject`: the client's headers of these names are dropped. */
@@ -44,6 +48,11 @@ interface Route {
   timeoutBody: string
   unreachableBody: string
   failedBody: string
+}
+
+/** undici reads `servername` per request too, though its types do not list it. */
+interface ForwardOptions extends Dispatcher.DispatchOptions {
+  servername: string | undefined
 }
 
 /** Failures to reach the upstream at all, as opposed to an upstream that broke off. */
@@ -92,7 +101,7 @@ export function createAtlasServer(options: AtlasServerOptions): AtlasServer {
   const { log } = options
   const routes = new Map<string, Route>()
   for (const adapter of options.adapters)
-    routes.set(adapter.name, buildRoute(adapter, options.upstreamTimeoutMs))
+    routes.set(adapter.name, buildRoute(adapter, options.upstreamTimeoutMs, options.ca))
   const isAuthorized = tokenCheck(options.token)
   const listing = JSON.stringify({
     apis: options.adapters.map((a) => ({
@@ -216,16 +225,15 @@ export function createAtlasServer(options: AtlasServerOptions): AtlasServer {
 
     inFlight++
     const handler = new ForwardHandler(req, res, route, method, url, start)
-    route.pool.dispatch(
-      {
-        path: joined.target,
-        method,
-        headers: outgoing,
-        body: hasBody ? req : null,
-        headersTimeout,
-      },
-      handler,
-    )
+    const dispatch: ForwardOptions = {
+      path: joined.target,
+      method,
+      headers: outgoing,
+      body: hasBody ? req : null,
+      headersTimeout,
+      servername: route.servername,
+    }
+    route.pool.dispatch(dispatch, handler)
   }
 
   function done(method: string, adapter: string, url: string, start: number, status: number): void {
@@ -367,7 +375,11 @@ class ClientGoneError extends Error {
   }
 }
 
-function buildRoute(adapter: HttpAdapter, upstreamTimeoutMs: number): Route {
+function buildRoute(
+  adapter: HttpAdapter,
+  upstreamTimeoutMs: number,
+  ca: string | Buffer | undefined,
+): Route {
   const { url, name } = adapter
   const inject: string[] = []
   const injected = new Set<string>(['host'])
@@ -381,7 +393,13 @@ function buildRoute(adapter: HttpAdapter, upstreamTimeoutMs: number): Route {
   const seconds = upstreamTimeoutMs / 1000
   return {
     name,
-    pool: new Pool(url.origin, { connect: { timeout: Math.min(upstreamTimeoutMs, 10_000) } }),
+    pool: new Pool(url.origin, {
+      connect: { timeout: Math.min(upstreamTimeoutMs, 10_000), ...(ca ? { ca } : {}) },
+    }),
+    servername:
+      url.protocol === 'https:' && isIP(url.hostname.replace(/^\[|\]$/g, '')) === 0
+        ? url.hostname
+        : undefined,
     basePath: basePathOf(url.pathname),
     inject,
     injected,

@@ -1,5 +1,8 @@
 import { existsSync } from 'node:fs'
-import { writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
+import { createServer as createHttpsServer } from 'node:https'
+import type { AddressInfo } from 'node:net'
+import type { TLSSocket } from 'node:tls'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 
@@ -7,6 +10,10 @@ import { execa } from 'execa'
 import { Agent, request } from 'undici'
 import { afterEach, describe, expect, test } from 'vitest'
 
+import { loadAtlasConfig } from '../../src/proxy/load-config.js'
+import { RequestLog } from '../../src/proxy/request-log.js'
+import { createAtlasServer } from '../../src/proxy/server.js'
+import { Secret } from '../../src/secret.js'
 import { tempDir } from '../helpers/mom.js'
 import { AUTH, r0Config, startLocalAtlas, startUpstream } from './harness.js'
 
@@ -661,5 +668,74 @@ describe('a broken upstream', () => {
     expect(response.statusCode).toBe(200)
     await expect(response.body.text()).rejects.toThrow()
     expect((await send(`${atlas.origin}/healthz`)).status).toBe(200)
+  })
+})
+
+describe.skipIf(!existsSync('/usr/bin/openssl'))('https upstreams', () => {
+  test('uses the base URL host as TLS server name and Host, even when the adapter sets Host', async () => {
+    const dir = await tempDir()
+    await execa('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost',
+    ])
+    const [key, cert] = await Promise.all([
+      readFile(join(dir, 'key.pem')),
+      readFile(join(dir, 'cert.pem')),
+    ])
+    const seen: [string | undefined, string | false | null][] = []
+    const server = createHttpsServer({ key, cert }, (req, res) => {
+      seen.push([req.headers.host, (req.socket as TLSSocket).servername])
+      res.end('secure')
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
+    const port = (server.address() as AddressInfo).port
+    const plain = loadAtlasConfig(r0Config(`https://localhost:${port}/base`), 'atlas.yml', {
+      STUB_KEY: 'k',
+    })
+    const withHost = loadAtlasConfig(
+      r0Config(`https://localhost:${port}/base`)
+        .replace('X-Upstream-Key', 'Host')
+        .replace('${{ STUB_KEY }}', 'front.example.test'),
+      'atlas.yml',
+      {},
+    )
+    const answers: string[] = []
+
+    for (const config of [plain, withHost]) {
+      const atlas = createAtlasServer({
+        adapters: config.adapters,
+        token: new Secret('test-token'),
+        upstreamTimeoutMs: 5000,
+        log: new RequestLog({ write: () => true }),
+        ca: cert,
+      })
+      const address = await atlas.listen(0, '127.0.0.1')
+      answers.push(
+        (await send(`http://127.0.0.1:${address.port}/v1/apis/http/stub/x`, { headers: AUTH }))
+          .body,
+      )
+      await atlas.close(0)
+    }
+    server.closeAllConnections()
+    server.close()
+
+    expect(answers).toEqual(['secure', 'secure'])
+    expect(seen).toEqual([
+      [`localhost:${port}`, 'localhost'],
+      ['front.example.test', 'localhost'],
+    ])
   })
 })
