@@ -38,6 +38,11 @@ export interface AtlasConfig {
   adapters: HttpAdapter[]
   /** Referenced adapters of other kinds, which a local run does not serve. */
   skipped: { kind: string; name: string }[]
+  /**
+   * Variables referenced elsewhere in the file (identity providers, adapters not served here)
+   * that are not set: a local run does not need them, so they are only worth a warning.
+   */
+  unsetElsewhere: string[]
 }
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
@@ -104,7 +109,7 @@ export function loadAtlasConfig(
         location: where(error.pos[0]),
       })
   }
-  checkReferenceSyntax(docs, where)
+  const referenced = checkReferenceSyntax(docs, where)
 
   const documents = docs.map((doc): Located => ({
     doc,
@@ -159,7 +164,8 @@ export function loadAtlasConfig(
       location: { file },
     })
   }
-  return { name: parsed.metadata?.name, adapters, skipped }
+  const unsetElsewhere = referenced.filter((name) => env[name] === undefined)
+  return { name: parsed.metadata?.name, adapters, skipped, unsetElsewhere }
 }
 
 type Where = (at: number | Node | undefined) => { file: string; line?: number; column?: number }
@@ -175,14 +181,18 @@ function locator(source: string, file: string, lines: LineCounter): Where {
   }
 }
 
-/** Every string in the file that holds `${{` must hold only well-formed references. */
-function checkReferenceSyntax(docs: Document.Parsed[], where: Where): void {
+/**
+ * Every string in the file that holds `${{` must hold only well-formed references. Answers the
+ * names referenced anywhere, each once, in file order.
+ */
+function checkReferenceSyntax(docs: Document.Parsed[], where: Where): string[] {
+  const names = new Set<string>()
   for (const doc of docs) {
     visit(doc, {
       Scalar(_key, node) {
         if (typeof node.value !== 'string' || !node.value.includes('${{')) return
         try {
-          findReferences(node.value)
+          for (const ref of findReferences(node.value)) names.add(ref.name)
         } catch (error) {
           if (!(error instanceof ReferenceSyntaxError)) throw error
           throw new MomError(error.reason, { code: 'BAD_REFERENCE', location: where(node) })
@@ -190,6 +200,14 @@ function checkReferenceSyntax(docs: Document.Parsed[], where: Where): void {
       },
     })
   }
+  return [...names]
+}
+
+function valueOf(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+): string | undefined {
+  return Object.hasOwn(env, name) ? env[name] : undefined
 }
 
 function findAtlasDocument(documents: Located[], file: string, where: Where): Located {

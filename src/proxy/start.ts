@@ -48,6 +48,13 @@ export async function startAtlas(options: StartAtlasOptions): Promise<RunningAtl
     )
   }
 
+  if (config.unsetElsewhere.length > 0) {
+    const names = config.unsetElsewhere.join(', ')
+    options.stderr.write(
+      `mom: warning: ${names} ${config.unsetElsewhere.length === 1 ? 'is' : 'are'} not set; the file references ${config.unsetElsewhere.length === 1 ? 'it' : 'them'} outside the served adapters, where a local run does not need ${config.unsetElsewhere.length === 1 ? 'it' : 'them'}\n`,
+    )
+  }
+
   const generated = options.token === undefined
   const token = new Secret(options.token ?? randomBytes(32).toString('base64url'))
   const log = new RequestLog(options.stderr)

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { Agent, request } from 'undici'
 import { describe, expect, test } from 'vitest'
 
-import { mom, tempDir } from '../helpers/mom.js'
+import { copyFixture, mom, tempDir } from '../helpers/mom.js'
 import { r0Config, startUpstream } from '../proxy/harness.js'
 
 const SECRET = 'k-123'
@@ -122,6 +122,29 @@ describe('mom atlas run', () => {
     )
     expect(stopped.stderr).not.toContain(token)
     expect(stopped.stderr).not.toContain(SECRET)
+  })
+
+  test('serves the seed file, warning about the kinds and variables a local run does not use', async () => {
+    const dir = await copyFixture('seed-heroku')
+
+    const atlas = await startMom(['-f', 'atlas.yml', '--port', '0', '--token', 'test-token'], {
+      cwd: dir,
+      env: { GITHUB_TOKEN: 'gh-secret', MOM_CONFIG_DIR: join(dir, 'config') },
+    })
+    const listing = await get(`${atlas.origin}/v1/apis`)
+    const stopped = await atlas.stop()
+
+    expect(JSON.parse(listing.body).apis.map((a: { name: string }) => a.name)).toEqual([
+      'github',
+      'github-2',
+    ])
+    expect(stopped.exitCode).toBe(0)
+    expect(stopped.stderr.split('\n').slice(0, 3)).toEqual([
+      'mom: warning: adapter "aws" is of kind AWS, which mom atlas run does not serve; skipping it',
+      'mom: warning: AUTH0_CLIENT_ID is not set; the file references it outside the served adapters, where a local run does not need it',
+      `atlas my-atlas listening on ${atlas.origin} (adapters: github, github-2); token from --token`,
+    ])
+    expect(stopped.stderr).not.toContain('gh-secret')
   })
 
   test('takes the token from MOM_ATLAS_TOKEN', async () => {

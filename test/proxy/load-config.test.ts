@@ -78,6 +78,7 @@ spec: {baseUrl: 'http://x', headers: [{name: A, value: '\${{ ALSO_NOT_NEEDED }}'
 
     expect(config.adapters.map((a) => a.name)).toEqual(['stub'])
     expect(config.skipped).toEqual([{ kind: 'AWS', name: 'aws' }])
+    expect(config.unsetElsewhere).toEqual(['NOT_NEEDED_HERE', 'ALSO_NOT_NEEDED'])
   })
 
   test('names every missing environment variable at once', () => {
