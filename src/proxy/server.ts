@@ -415,7 +415,7 @@ function buildRoute(
     ),
     failedBody: errorBody(
       'upstream_failed',
-      `adapter "${name}" failed: its upstream closed the connection without an answer`,
+      `adapter "${name}" failed: its upstream broke off or gave an answer that cannot be relayed`,
       { adapter: name },
     ),
   }

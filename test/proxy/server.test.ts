@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { createServer as createHttpsServer } from 'node:https'
-import type { AddressInfo } from 'node:net'
+import { type AddressInfo, createServer as createNetServer } from 'node:net'
 import type { TLSSocket } from 'node:tls'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
@@ -647,9 +647,27 @@ describe('a broken upstream', () => {
 
     expect(response.status).toBe(502)
     expect(response.body).toBe(
-      '{"error":{"code":"upstream_failed","message":"adapter \\"stub\\" failed: its upstream closed the connection without an answer","adapter":"stub"}}',
+      '{"error":{"code":"upstream_failed","message":"adapter \\"stub\\" failed: its upstream broke off or gave an answer that cannot be relayed","adapter":"stub"}}',
     )
     expect(health.status).toBe(200)
+  })
+
+  test('answers 502 when the upstream sends a header that cannot be relayed', async () => {
+    const raw = createNetServer((socket) => {
+      socket.once('data', () =>
+        socket.end('HTTP/1.1 200 OK\r\nX-Bad: a\x7fb\r\nContent-Length: 2\r\n\r\nok'),
+      )
+    })
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', () => resolve()))
+    const port = (raw.address() as AddressInfo).port
+    const atlas = await startLocalAtlas(r0Config(`http://127.0.0.1:${port}/base`))
+
+    const response = await send(`${atlas.origin}/v1/apis/http/stub/x`, { headers: AUTH })
+    raw.close()
+
+    expect(response.status).toBe(502)
+    expect(JSON.parse(response.body).error.code).toBe('upstream_failed')
+    expect((await send(`${atlas.origin}/healthz`)).status).toBe(200)
   })
 
   test('cuts the client response short when the upstream breaks off mid-body', async () => {
