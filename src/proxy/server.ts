@@ -127,7 +127,7 @@ export function createAtlasServer(options: AtlasServerOptions): AtlasServer {
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const start = now()
-    const url = req.url ?? '/'
+    const url = originForm(req.url ?? '/')
     if (url.startsWith(PREFIX)) return forward(req, res, url, start)
 
     const query = url.indexOf('?')
@@ -440,6 +440,22 @@ function responseHeaders(raw: Buffer[]): string[] {
   }
   const named = connectionOptions(connection)
   return named === undefined ? headers : dropNamed(headers, named)
+}
+
+/**
+ * The path and query of a request target. A target in absolute form (`http://host/path`, which
+ * RFC 9112 section 3.2.2 says servers must accept) routes by its path; its host is ignored, as
+ * the upstream host comes from the adapter alone.
+ */
+function originForm(target: string): string {
+  if (target.charCodeAt(0) === SLASH) return target
+  const scheme = target.indexOf('://')
+  if (scheme === -1) return target
+  const path = target.indexOf('/', scheme + 3)
+  const query = target.indexOf('?', scheme + 3)
+  if (path === -1 || (query !== -1 && query < path))
+    return query === -1 ? '/' : '/' + target.slice(query)
+  return target.slice(path)
 }
 
 function dropNamed(headers: string[], names: ReadonlySet<string>): string[] {

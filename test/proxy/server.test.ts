@@ -599,6 +599,34 @@ describe('secrets', () => {
   })
 })
 
+describe('request targets', () => {
+  test('routes a target in absolute form by its path, keeping the adapter host', async () => {
+    const upstream = await startUpstream()
+    const atlas = await startLocalAtlas(r0Config(`${upstream.origin}/base`))
+
+    const response = await sendRaw(
+      atlas.origin,
+      'http://evil.example.com/v1/apis/http/stub/items?x=1',
+      AUTH,
+    )
+
+    expect(response.status).toBe(200)
+    expect(upstream.received.map((r) => [r.url, r.headers.host])).toEqual([
+      ['/base/items?x=1', [`127.0.0.1:${upstream.port}`]],
+    ])
+  })
+
+  test('forwards the adapter path without a trailing slash to the base path itself', async () => {
+    const upstream = await startUpstream()
+    const atlas = await startLocalAtlas(r0Config(`${upstream.origin}/base`))
+
+    await sendRaw(atlas.origin, '/v1/apis/http/stub?x=1', AUTH)
+    await sendRaw(atlas.origin, '/v1/apis/http/stub/', AUTH)
+
+    expect(upstream.received.map((r) => r.url)).toEqual(['/base?x=1', '/base/'])
+  })
+})
+
 describe('methods', () => {
   test.each(['TRACE'])(
     'refuses %s, which would echo the adapter headers, and forwards nothing',
