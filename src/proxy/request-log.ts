@@ -9,9 +9,14 @@ export interface LogSink {
   write(text: string): unknown
 }
 
+/** How long a line may wait to be written, and how much may wait before a write at once. */
+const FLUSH_AFTER_MS = 20
+const FLUSH_AT_CHARS = 32 * 1024
+
 /**
- * Collects lines and writes them in one `write` per turn of the event loop, so a busy proxy
- * does not pay one system call per request (stderr is synchronous for files and pipes).
+ * Collects lines and writes them together at most `FLUSH_AFTER_MS` later (or once 32 KB are
+ * pending), so a busy proxy does not pay a system call per request: stderr is synchronous for
+ * files and pipes, and at low concurrency a write per event-loop turn is a write per request.
  */
 export class RequestLog {
   readonly #sink: LogSink
@@ -30,9 +35,11 @@ export class RequestLog {
     const query = path.indexOf('?')
     const shown = query === -1 ? path : path.slice(0, query)
     this.#pending += `${method} ${adapter} ${shown} ${status} ${durationMs.toFixed(1)}ms\n`
+    if (this.#pending.length >= FLUSH_AT_CHARS) return this.flush()
     if (!this.#scheduled) {
       this.#scheduled = true
-      setImmediate(this.#flushSoon)
+      // unref: a pending line never keeps the process alive; stopping calls flush().
+      setTimeout(this.#flushSoon, FLUSH_AFTER_MS).unref()
     }
   }
 
