@@ -152,6 +152,8 @@ export function loadAtlasConfig(
         location: second,
       })
     }
+    // LIMITATION: adapters of other kinds (AWS, Moment) are skipped with a warning, so their
+    // routes answer 404 locally; serving them needs each kind's signing or protocol.
     if (ref.kind !== 'HTTP') skipped.push({ kind: ref.kind, name: ref.name })
     else adapters.push(buildHttpAdapter(matches[0]!, env, where, missing))
   })
