@@ -785,3 +785,19 @@ describe.skipIf(!existsSync('/usr/bin/openssl'))('https upstreams', () => {
     ])
   })
 })
+
+describe('stopping', () => {
+  test('lets a request in flight finish, then refuses new connections', async () => {
+    const upstream = await startUpstream((_req, res) => setTimeout(() => res.end('late'), 200))
+    const atlas = await startLocalAtlas(r0Config(`${upstream.origin}/base`))
+
+    const pending = send(`${atlas.origin}/v1/apis/http/stub/slow`, { headers: AUTH })
+    while (upstream.received.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    await atlas.atlas.close(2000)
+    const response = await pending
+
+    expect(response).toMatchObject({ status: 200, body: 'late' })
+    await expect(send(`${atlas.origin}/healthz`)).rejects.toThrow()
+    expect(atlas.log()).toMatch(/^GET stub \/v1\/apis\/http\/stub\/slow 200 [\d.]+ms\n$/)
+  })
+})
