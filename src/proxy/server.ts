@@ -124,6 +124,11 @@ export function createAtlasServer(options: AtlasServerOptions): AtlasServer {
   // Upgrade header, so WebSocket endpoints cannot be used through a local Atlas; supporting them
   // needs an 'upgrade' handler that dials the upstream and splices the two sockets.
   const server = createServer({ requestTimeout: 0 }, handle)
+  // `Expect: 100-continue`: only a client with the token is asked for its body.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (isAuthorized(req.headers.authorization)) res.writeContinue()
+    handle(req, res)
+  })
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const start = now()

@@ -238,6 +238,32 @@ describe('forwarding (SPEC section 4)', () => {
 })
 
 describe('the bearer token', () => {
+  test.skipIf(!hasCurl)(
+    'answers 401 to Expect: 100-continue without asking for the body',
+    async () => {
+      const upstream = await startUpstream()
+      const atlas = await startLocalAtlas(r0Config(`${upstream.origin}/base`))
+      const dir = await tempDir()
+      await writeFile(join(dir, 'big.bin'), Buffer.alloc(2_000_000, 'x'))
+
+      const result = await execa(CURL, [
+        '-s',
+        '-o',
+        '/dev/null',
+        '-w',
+        '%{http_code} %{size_upload}',
+        '-H',
+        'Expect: 100-continue',
+        '--data-binary',
+        `@${join(dir, 'big.bin')}`,
+        `${atlas.origin}/v1/apis/http/stub/upload`,
+      ])
+
+      expect(result.stdout).toBe('401 0')
+      expect(upstream.received).toEqual([])
+    },
+  )
+
   test.each([
     ['no Authorization', {}],
     ['a wrong token', { authorization: 'Bearer wrong-token' }],
