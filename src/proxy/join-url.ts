@@ -16,6 +16,7 @@ export type UnsafePathReason =
   | 'leading double slash'
   | 'fragment'
   | 'overlong encoding'
+  | 'encoded NUL'
 
 const SLASH = 0x2f
 const DOT = 0x2e
@@ -32,7 +33,7 @@ const HASH = 0x23
  * upstreams decode them before splitting the path; a raw `\`, which WHATWG URL parsers treat as
  * `/`; and `%25` followed by `2e`, `2f` or `5c`, for upstreams that decode twice; a raw `#`, which
  * no request target may hold and which a URL parser reads as the end of the path; overlong
- * UTF-8 (`%c0%ae`); and `%ef%bc%8e` (a fullwidth full stop) counts as a dot.
+ * UTF-8 (`%c0%ae`); `%00`, which ends the path early for some decoders; and `%ef%bc%8e` (a fullwidth full stop) counts as a dot.
  */
 export function findUnsafePathPart(path: string): UnsafePathReason | undefined {
   let dots = 0
@@ -70,6 +71,8 @@ export function findUnsafePathPart(path: string): UnsafePathReason | undefined {
       }
       if (code === SLASH) return 'encoded slash'
       if (code === BACKSLASH) return 'encoded backslash'
+      // A NUL ends the path early for upstreams that decode into C strings (`..%00x` as `..`).
+      if (code === 0) return 'encoded NUL'
       // Overlong UTF-8 (`%c0%ae` is a dot to some decoders) is never valid; refuse it.
       if (
         code === 0xc0 ||

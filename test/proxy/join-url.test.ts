@@ -59,6 +59,8 @@ describe('joinUpstreamPath', () => {
     ['/%252F', 'double-encoded character'],
     ['/a;x/\\', 'backslash'],
     ['/..#x', 'fragment'],
+    ['/..%00/x', 'encoded NUL'],
+    ['/a%00', 'encoded NUL'],
     ['/%c0%ae%c0%ae/x', 'overlong encoding'],
     ['/%C0%AE/x', 'overlong encoding'],
     ['/%e0%80%ae%e0%80%ae/x', 'overlong encoding'],
