@@ -27,13 +27,15 @@ const HASH = 0x23
 
 /**
  * Checks a `{path}` (starting with `/`, without the query) and answers why it must not be
- * forwarded, or undefined when it is safe. Refused: a segment that is `.` or `..`, written
- * plainly or percent-encoded in any case (`%2e`, `.%2E`), also when followed by `;params`
- * (servlet containers read `..;` as `..`); `%2F` and `%5C` (an encoded `/` or `\`), because some
- * upstreams decode them before splitting the path; a raw `\`, which WHATWG URL parsers treat as
- * `/`; and `%25` followed by `2e`, `2f` or `5c`, for upstreams that decode twice; a raw `#`, which
- * no request target may hold and which a URL parser reads as the end of the path; overlong
- * UTF-8 (`%c0%ae`); `%00`, which ends the path early for some decoders; and `%ef%bc%8e` (a fullwidth full stop) counts as a dot.
+ * forwarded, or undefined when it is safe. Refused:
+ * - a segment that is `.` or `..`, written plainly or percent-encoded in any case (`%2e`,
+ *   `.%2E`, and `%ef%bc%8e`, a fullwidth full stop that Unicode normalization turns into `.`),
+ *   also when followed by `;params` (servlet containers read `..;` as `..`);
+ * - `%2F` and `%5C` (an encoded `/` or `\`), which some upstreams decode before splitting;
+ * - a raw `\`, which WHATWG URL parsers treat as `/`;
+ * - `%25` followed by `2e`, `2f` or `5c`, for upstreams that decode twice;
+ * - a raw `#`, which no request target may hold and a URL parser reads as the path's end;
+ * - overlong UTF-8 (`%c0%ae`), and `%00`, which ends the path early for some decoders.
  */
 export function findUnsafePathPart(path: string): UnsafePathReason | undefined {
   let dots = 0
