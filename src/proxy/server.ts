@@ -426,7 +426,10 @@ function buildRoute(
   }
 }
 
-/** The upstream's response headers as a flat list, hop-by-hop ones and those `Connection` names removed. */
+/**
+ * The upstream's response headers as a flat list, without hop-by-hop ones and those that
+ * `Connection` names.
+ */
 function responseHeaders(raw: Buffer[]): string[] {
   const headers: string[] = []
   let connection: string | undefined

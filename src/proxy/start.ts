@@ -18,7 +18,7 @@ export interface StartAtlasOptions {
   homedir: string
   host: string
   port: number
-  /** From `--token` or `MOM_ATLAS_TOKEN`; when absent one is generated and stored for `mom curl`. */
+  /** From `--token` or `MOM_ATLAS_TOKEN`; when absent, one is generated and stored for mom curl. */
   token: string | undefined
   /** Where the token came from, for the status line (`--token`, `MOM_ATLAS_TOKEN`). */
   tokenSource?: string
@@ -50,8 +50,9 @@ export async function startAtlas(options: StartAtlasOptions): Promise<RunningAtl
 
   if (config.unsetElsewhere.length > 0) {
     const names = config.unsetElsewhere.join(', ')
+    const [is, it] = config.unsetElsewhere.length === 1 ? ['is', 'it'] : ['are', 'them']
     options.stderr.write(
-      `mom: warning: ${names} ${config.unsetElsewhere.length === 1 ? 'is' : 'are'} not set; the file references ${config.unsetElsewhere.length === 1 ? 'it' : 'them'} outside the served adapters, where a local run does not need ${config.unsetElsewhere.length === 1 ? 'it' : 'them'}\n`,
+      `mom: warning: ${names} ${is} not set; the file references ${it} outside the served adapters, where a local run does not need ${it}\n`,
     )
   }
 
