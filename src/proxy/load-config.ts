@@ -38,11 +38,6 @@ export interface AtlasConfig {
   adapters: HttpAdapter[]
   /** Referenced adapters of other kinds, which a local run does not serve. */
   skipped: { kind: string; name: string }[]
-  /**
-   * Variables referenced elsewhere in the file (identity providers, adapters not served here)
-   * that are not set: a local run does not need them, so they are only worth a warning.
-   */
-  unsetElsewhere: string[]
 }
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
@@ -158,16 +153,20 @@ export function loadAtlasConfig(
     else adapters.push(buildHttpAdapter(matches[0]!, env, where, missing))
   })
 
+  // SPEC section 4 checks every variable the file references, served adapter or not, so that a
+  // file that starts here also starts where Atlas serves all of it.
+  for (const name of referenced) {
+    if (valueOf(env, name) === undefined && !missing.includes(name)) missing.push(name)
+  }
   if (missing.length > 0) {
     const noun = missing.length === 1 ? 'variable' : 'variables'
     throw new MomError(`missing environment ${noun} ${missing.join(', ')}`, {
       code: 'MISSING_ENV',
-      hint: `set ${missing.length === 1 ? 'it' : 'them'} before starting; the adapters reference ${missing.length === 1 ? 'it' : 'them'} as \${{ NAME }}`,
+      hint: `set ${missing.length === 1 ? 'it' : 'them'} before starting; the file references ${missing.length === 1 ? 'it' : 'them'} as \${{ NAME }}`,
       location: { file },
     })
   }
-  const unsetElsewhere = referenced.filter((name) => env[name] === undefined)
-  return { name: parsed.metadata?.name, adapters, skipped, unsetElsewhere }
+  return { name: parsed.metadata?.name, adapters, skipped }
 }
 
 type Where = (at: number | Node | undefined) => { file: string; line?: number; column?: number }

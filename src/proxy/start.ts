@@ -48,13 +48,6 @@ export async function startAtlas(options: StartAtlasOptions): Promise<RunningAtl
     )
   }
 
-  if (config.unsetElsewhere.length > 0) {
-    const names = config.unsetElsewhere.join(', ')
-    const [is, it] = config.unsetElsewhere.length === 1 ? ['is', 'it'] : ['are', 'them']
-    options.stderr.write(
-      `mom: warning: ${names} ${is} not set; the file references ${it} outside the served adapters, where a local run does not need ${it}\n`,
-    )
-  }
 
   const generated = options.token === undefined
   const token = new Secret(options.token ?? randomBytes(32).toString('base64url'))

@@ -74,11 +74,13 @@ metadata: {name: unused}
 spec: {baseUrl: 'http://x', headers: [{name: A, value: '\${{ ALSO_NOT_NEEDED }}'}]}
 `
 
-    const config = loadAtlasConfig(source, 'atlas.yml', { STUB_KEY: 'k' })
+    const config = loadAtlasConfig(source, 'atlas.yml', { STUB_KEY: 'k', NOT_NEEDED_HERE: 'x', ALSO_NOT_NEEDED: 'y' })
 
     expect(config.adapters.map((a) => a.name)).toEqual(['stub'])
     expect(config.skipped).toEqual([{ kind: 'AWS', name: 'aws' }])
-    expect(config.unsetElsewhere).toEqual(['NOT_NEEDED_HERE', 'ALSO_NOT_NEEDED'])
+    expect(() => loadAtlasConfig(source, 'atlas.yml', { STUB_KEY: 'k' })).toThrow(
+      'missing environment variables NOT_NEEDED_HERE, ALSO_NOT_NEEDED',
+    )
   })
 
   test('names every missing environment variable at once', () => {
@@ -101,13 +103,13 @@ spec:
 `
 
     expect(loadError(source)).toBe(
-      'atlas.yml: missing environment variables STUB_KEY, OTHER_TOKEN, OTHER_HOST; set them before starting; the adapters reference them as ${{ NAME }}',
+      'atlas.yml: missing environment variables STUB_KEY, OTHER_TOKEN, OTHER_HOST; set them before starting; the file references them as ${{ NAME }}',
     )
   })
 
   test('names a single missing variable in the singular', () => {
     expect(loadError(ATLAS + STUB)).toBe(
-      'atlas.yml: missing environment variable STUB_KEY; set it before starting; the adapters reference it as ${{ NAME }}',
+      'atlas.yml: missing environment variable STUB_KEY; set it before starting; the file references it as ${{ NAME }}',
     )
   })
 
