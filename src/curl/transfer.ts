@@ -1,0 +1,446 @@
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib'
+import type { Transform } from 'node:stream'
+
+import { CurlError, EXIT } from './exit-codes.js'
+import type { CurlOptions } from './options.js'
+import {
+  formatHeaderBlock,
+  formatVerboseRequest,
+  formatVerboseResponse,
+  formatWriteOut,
+  type TransferInfo,
+} from './output.js'
+import { buildRequest, type HeaderLine, type RequestPlan } from './request.js'
+
+export { checkRequestOptions } from './request.js'
+import { Connections, sendHop, type HopRequest, type ResponseHead } from './send.js'
+
+/** A place bytes can go: standard output or a file opened by -o or -D. */
+export interface Sink {
+  write(chunk: Buffer | string): boolean
+  once(event: 'drain', fn: () => void): unknown
+  /** Resolves once everything written has been flushed (files are closed). */
+  end(): Promise<void>
+}
+
+/** What a transfer may touch; the command supplies the real streams, tests their own. */
+export interface CurlIo {
+  stdout: Sink
+  stderr: { write(text: string): unknown }
+  stdoutIsTTY: boolean
+  /** Opens (creating or truncating) a file for -o or -D; rejects when it cannot. */
+  openFile(path: string): Promise<Sink>
+  readFile(path: string): Promise<Buffer>
+  readStdin(): Promise<Buffer>
+  /** Milliseconds, monotonic. */
+  now(): number
+  sleep(ms: number): Promise<void>
+  /** Turns a JSON body into terminal output (indented, coloured), or undefined to keep it raw. */
+  prettyJson?: (text: string) => string | undefined
+}
+
+export interface CurlTarget {
+  url: URL
+  /** Sent only to this origin, never after a redirect elsewhere. */
+  trustedOrigin: string
+  credential?: HeaderLine
+  userAgent: string
+  /** The program name in error lines: `mom: (7) …`. */
+  program: string
+}
+
+/**
+ * Runs one `curl` command line's transfer: builds the request, sends it (following redirects
+ * and retrying as asked), writes the output curl would write, and answers curl's exit code.
+ * Errors are printed as `<program>: (N) message` unless -s is given without -S.
+ */
+export async function runCurl(opts: CurlOptions, target: CurlTarget, io: CurlIo): Promise<number> {
+  const started = io.now()
+  let plan: RequestPlan
+  try {
+    plan = await buildRequest(opts, target.url, io, {
+      userAgent: target.userAgent,
+      credential: target.credential,
+    })
+  } catch (error) {
+    if (!(error instanceof CurlError)) throw error
+    return report(opts, target, io, error, emptyInfo(target.url, opts.method ?? 'GET', started, io))
+  }
+
+  let writeOut = opts.writeOut
+  if (writeOut?.startsWith('@')) {
+    const source = writeOut.slice(1)
+    writeOut = (source === '-' ? await io.readStdin() : await io.readFile(source).catch(() => Buffer.alloc(0))).toString()
+  }
+
+  let retriesLeft = opts.retry
+  let delay = opts.retryDelay > 0 ? opts.retryDelay * 1000 : 1000
+  for (;;) {
+    const result = await transferOnce(opts, plan, target, io, started)
+    const reason = retryReason(result)
+    if (reason && retriesLeft > 0) {
+      const wait = result.retryAfter ?? delay
+      if (!opts.silent && opts.output && opts.output !== '-' && result.info.sizeDownload > 0) {
+        io.stderr.write(`Throwing away ${result.info.sizeDownload} bytes\n`)
+      }
+      if (!opts.silent) {
+        io.stderr.write(`Warning: Problem ${reason}. Will retry in ${Math.round(wait / 1000)} seconds. ${retriesLeft} retries left.\n`)
+      }
+      retriesLeft -= 1
+      await io.sleep(wait)
+      if (opts.retryDelay <= 0) delay = Math.min(delay * 2, 600_000)
+      continue
+    }
+    if (writeOut !== undefined) await emitWriteOut(writeOut, result.info, io)
+    if (result.error) return report(opts, target, io, result.error, undefined)
+    return 0
+  }
+}
+
+interface AttemptResult {
+  info: TransferInfo
+  error?: CurlError
+  retryAfter?: number
+}
+
+const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504])
+
+// curl retries a timeout, a failed name lookup, and HTTP 408, 429, 500, 502, 503 and 504.
+function retryReason(result: AttemptResult): string | undefined {
+  const code = result.error?.exitCode
+  if (code === EXIT.OPERATION_TIMEDOUT || code === EXIT.COULDNT_RESOLVE_HOST) return ': timeout'
+  if ((code === undefined || code === EXIT.HTTP_RETURNED_ERROR) && RETRY_STATUS.has(result.info.httpCode)) {
+    return ': HTTP error'
+  }
+  return undefined
+}
+
+function report(opts: CurlOptions, target: CurlTarget, io: CurlIo, error: CurlError, info: TransferInfo | undefined): number {
+  void info
+  if (!opts.silent || opts.showError) io.stderr.write(`${target.program}: ${error.toLine()}\n`)
+  return error.exitCode
+}
+
+async function emitWriteOut(format: string, info: TransferInfo, io: CurlIo): Promise<void> {
+  const { pieces, warnings } = formatWriteOut(format, info)
+  for (const warning of warnings) io.stderr.write(`Warning: ${warning}\n`)
+  for (const piece of pieces) {
+    if (piece.stream === 'stderr') io.stderr.write(piece.text)
+    else io.stdout.write(piece.text)
+  }
+}
+
+function emptyInfo(url: URL, method: string, started: number, io: CurlIo): TransferInfo {
+  return {
+    httpCode: 0,
+    contentType: '',
+    sizeDownload: 0,
+    sizeHeader: 0,
+    sizeUpload: 0,
+    timeTotal: (io.now() - started) / 1000,
+    urlEffective: url.href,
+    headers: [],
+    numRedirects: 0,
+    method,
+    exitCode: 0,
+    errorMessage: '',
+    redirectUrl: '',
+    remoteIp: '',
+    remotePort: '',
+    scheme: url.protocol.replace(/:$/, '').toUpperCase(),
+  }
+}
+
+/** Where the body (and, with -i or -I, the headers) goes; opened when the first byte arrives. */
+class Output {
+  #sink: Sink | undefined
+  #opening: Promise<Sink> | undefined
+  readonly #path: string | undefined
+  readonly #io: CurlIo
+  failed = false
+
+  constructor(path: string | undefined, io: CurlIo) {
+    this.#path = path === '-' ? undefined : path
+    this.#io = io
+  }
+
+  get isStdout(): boolean {
+    return this.#path === undefined
+  }
+
+  async sink(): Promise<Sink> {
+    if (this.#sink) return this.#sink
+    if (this.#path === undefined) return (this.#sink = this.#io.stdout)
+    this.#opening ??= this.#io.openFile(this.#path)
+    this.#sink = await this.#opening
+    return this.#sink
+  }
+
+  async close(): Promise<void> {
+    if (this.#sink && this.#sink !== this.#io.stdout) await this.#sink.end()
+  }
+}
+
+async function transferOnce(
+  opts: CurlOptions,
+  plan: RequestPlan,
+  target: CurlTarget,
+  io: CurlIo,
+  started: number,
+): Promise<AttemptResult> {
+  const connections = new Connections({
+    insecure: opts.insecure,
+    cacert: opts.cacert,
+    connectTimeout: opts.connectTimeout,
+  })
+  const output = new Output(opts.output, io)
+  const dump = opts.dumpHeader === undefined ? undefined : new Output(opts.dumpHeader, io)
+  const info = emptyInfo(plan.url, plan.method, started, io)
+  const verbose = (text: string) => {
+    if (opts.verbose) io.stderr.write(text)
+  }
+
+  let hop: HopRequest = { method: plan.method, url: plan.url, headers: plan.headers, body: plan.body }
+  let isPost = plan.isPost
+  let timer: NodeJS.Timeout | undefined
+  let abortHop: ((error: Error) => void) | undefined
+  let connected = false
+  let received = 0
+  let expected: number | undefined
+  let timedOut: CurlError | undefined
+  let retryAfter: number | undefined
+
+  if (opts.maxTime !== undefined) {
+    const ms = Math.max(1, Math.round(opts.maxTime * 1000))
+    timer = setTimeout(() => {
+      const elapsed = Math.round(io.now() - started)
+      const of = expected === undefined ? '' : ` out of ${expected}`
+      timedOut = connected
+        ? new CurlError(EXIT.OPERATION_TIMEDOUT, `Operation timed out after ${elapsed} milliseconds with ${received}${of} bytes received`)
+        : new CurlError(EXIT.OPERATION_TIMEDOUT, `Connection timed out after ${elapsed} milliseconds`)
+      abortHop?.(timedOut)
+    }, ms)
+  }
+
+  try {
+    for (;;) {
+      const { client, reused } = await connections.get(hop.url)
+      const host = hop.url.hostname
+      const port = hop.url.port || (hop.url.protocol === 'https:' ? '443' : '80')
+      if (reused) verbose(`* Re-using existing connection #0 with host ${host}\n`)
+      else verbose(`*   Trying ${host}:${port}...\n`)
+
+      let head: ResponseHead | undefined
+      let follow: URL | undefined
+      let failed = false
+      let decoder: Transform | undefined
+      let decodeDone: Promise<void> | undefined
+      let pretty: Buffer[] | undefined
+      const emit = (chunk: Buffer) => {
+        if (pretty) pretty.push(chunk)
+        else pending.push(output.sink().then((s) => s.write(chunk)))
+      }
+      received = 0
+      expected = undefined
+      const pending: Promise<unknown>[] = []
+      const state = { onAbort: undefined as ((error: Error) => void) | undefined }
+      abortHop = (error) => state.onAbort?.(error)
+
+      const hopPromise = sendHop(
+        client,
+        hop,
+        {
+          onConnect: (wasReused) => {
+            connected = true
+            if (!wasReused) verbose(`* Connected to ${host} (${host.replace(/^\[|\]$/g, '')}) port ${port} (#0)\n`)
+            verbose(formatVerboseRequest(hop.method, hop.url, hop.headers))
+            if (hop.body && hop.body.length > 0) verbose(`} [${hop.body.length} bytes data]\n`)
+          },
+          onResponse: (response) => {
+            head = response
+            const headerOf = (name: string) =>
+              response.headers.find(([n]) => n.toLowerCase() === name)?.[1]
+            const length = headerOf('content-length')
+            expected = length === undefined ? undefined : Number(length)
+            follow = redirectTarget(opts, response, hop.url)
+            failed = !follow && (opts.fail || opts.failWithBody) && response.statusCode >= 400
+            const stopsHere = failed && !opts.failWithBody
+            verbose(formatVerboseResponse(response, stopsHere))
+            const block = formatHeaderBlock(response)
+            info.sizeHeader += Buffer.byteLength(block, 'latin1')
+            if (opts.include || opts.head) {
+              pending.push(output.sink().then((s) => s.write(Buffer.from(block, 'latin1'))))
+            }
+            if (dump) pending.push(dump.sink().then((s) => s.write(Buffer.from(block, 'latin1'))))
+            const after = headerOf('retry-after')
+            retryAfter = after && /^\d+$/.test(after) && Number(after) > 0 ? Number(after) * 1000 : undefined
+            if (follow) verbose('* Ignoring the response-body\n')
+            if (stopsHere) {
+              verbose(`* The requested URL returned error: ${response.statusCode}\n* Closing connection 0\n`)
+              state.onAbort?.(new CurlError(EXIT.HTTP_RETURNED_ERROR, `The requested URL returned error: ${response.statusCode}`))
+              return
+            }
+            const type = headerOf('content-type') ?? ''
+            if (!follow && io.prettyJson && output.isStdout && hop.method !== 'HEAD' && isJsonType(type)) pretty = []
+            const encoding = (headerOf('content-encoding') ?? '').trim().toLowerCase()
+            if (!follow && opts.compressed && hop.method !== 'HEAD') {
+              decoder = createDecoder(encoding)
+              if (decoder) {
+                const d = decoder
+                decodeDone = new Promise<void>((resolve, reject) => {
+                  d.on('data', emit)
+                  d.on('end', resolve)
+                  d.on('error', (error) => reject(new CurlError(EXIT.BAD_CONTENT_ENCODING, `Error while processing content unencoding: ${error.message}`)))
+                })
+              }
+            }
+          },
+          onData: (chunk) => {
+            received += chunk.length
+            if (!io.stdoutIsTTY || follow) verbose(`{ [${chunk.length} bytes data]\n`)
+            if (follow) return
+            if (decoder) decoder.write(chunk)
+            else emit(chunk)
+          },
+        },
+        reused,
+        state,
+      )
+
+      let hopError: unknown
+      await hopPromise.catch((error) => {
+        hopError = error
+      })
+      if (decoder) {
+        decoder.end()
+        if (!hopError) await decodeDone!.catch((error) => (hopError = error))
+      }
+      if (pretty && !hopError) {
+        const raw = Buffer.concat(pretty)
+        const shown = io.prettyJson!(raw.toString('utf8'))
+        pending.push(output.sink().then((s) => s.write(shown === undefined ? raw : shown)))
+      }
+      await Promise.all(pending).catch((error) => {
+        hopError ??= new CurlError(EXIT.WRITE_ERROR, `Failure writing output to destination`)
+        if (!opts.silent && opts.output) {
+          io.stderr.write(`Warning: Failed to open the file ${opts.output}: ${describeFsError(error)}\n`)
+        }
+      })
+
+      const response = head as ResponseHead | undefined
+      if (response) {
+        info.httpCode = response.statusCode
+        info.headers = response.headers
+        info.contentType = response.headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? ''
+        info.sizeDownload = received
+        info.urlEffective = hop.url.href
+        info.method = hop.method
+        info.remoteIp = hop.url.hostname.replace(/^\[|\]$/g, '')
+        info.remotePort = port
+        info.scheme = hop.url.protocol.replace(/:$/, '').toUpperCase()
+        info.redirectUrl = redirectLocation(response, hop.url)?.href ?? ''
+      }
+      if (hopError) {
+        const error = timedOut ?? (hopError instanceof CurlError ? hopError : new CurlError(EXIT.RECV_ERROR, String(hopError)))
+        return finish(error)
+      }
+      if (response && failed) {
+        return finish(new CurlError(EXIT.HTTP_RETURNED_ERROR, `The requested URL returned error: ${response.statusCode}`))
+      }
+      if (!follow || !response) {
+        verbose(`* Connection #0 to host ${host} left intact\n`)
+        if (!output.isStdout && opts.head === false) await output.sink().catch(() => undefined)
+        return finish(undefined)
+      }
+
+      verbose(`* Connection #0 to host ${host} left intact\n`)
+      if (opts.maxRedirs >= 0 && info.numRedirects >= opts.maxRedirs) {
+        return finish(new CurlError(EXIT.TOO_MANY_REDIRECTS, `Maximum (${opts.maxRedirs}) redirects followed`))
+      }
+      info.numRedirects += 1
+      verbose(`* Issue another request to this URL: '${follow.href}'\n`)
+      const next = nextHop(hop, follow, response.statusCode, plan, isPost, target)
+      hop = next.hop
+      isPost = next.isPost
+    }
+  } finally {
+    if (timer) clearTimeout(timer)
+    await connections.close()
+  }
+
+  async function finish(error: CurlError | undefined): Promise<AttemptResult> {
+    info.timeTotal = (io.now() - started) / 1000
+    info.exitCode = error?.exitCode ?? 0
+    info.errorMessage = error?.message ?? ''
+    await output.close().catch(() => undefined)
+    await dump?.close().catch(() => undefined)
+    return { info, error, retryAfter }
+  }
+}
+
+const FOLLOWED = new Set([301, 302, 303, 307, 308])
+
+function redirectLocation(head: ResponseHead, base: URL): URL | undefined {
+  if (head.statusCode < 300 || head.statusCode > 399) return undefined
+  const location = head.headers.find(([n]) => n.toLowerCase() === 'location')?.[1]
+  if (!location) return undefined
+  try {
+    return new URL(location.trim(), base)
+  } catch {
+    return undefined
+  }
+}
+
+function redirectTarget(opts: CurlOptions, head: ResponseHead, base: URL): URL | undefined {
+  if (!opts.location || !FOLLOWED.has(head.statusCode)) return undefined
+  return redirectLocation(head, base)
+}
+
+/**
+ * curl's redirect rules (curl(1), --location): after 301, 302 or 303 a POST becomes a GET
+ * without its body, and a 303 turns anything but HEAD into GET; 307 and 308 keep method and
+ * body. `-X` names the method of every hop all the same. Credentials never leave the origin.
+ */
+function nextHop(
+  hop: HopRequest,
+  url: URL,
+  status: number,
+  plan: RequestPlan,
+  isPost: boolean,
+  target: CurlTarget,
+): { hop: HopRequest; isPost: boolean } {
+  let method = hop.method
+  let body = hop.body
+  let post = isPost
+  const toGet = (status <= 302 && isPost) || (status === 303 && hop.method !== 'HEAD')
+  if (toGet) {
+    body = undefined
+    post = false
+    method = plan.methodForced ? hop.method : 'GET'
+  }
+  const crossOrigin = url.origin !== target.trustedOrigin
+  const headers = hop.headers
+    .filter((h) => !(body === undefined && h.forBody))
+    .filter((h) => !(crossOrigin && (h === target.credential || /^(authorization|cookie)$/i.test(h.name))))
+    .map((h) => (h.name.toLowerCase() === 'host' && h.value === hop.url.host ? { ...h, value: url.host } : h))
+  return { hop: { method, url, headers, body }, isPost: post }
+}
+
+function isJsonType(type: string): boolean {
+  return /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(type.trim())
+}
+
+function createDecoder(encoding: string): Transform | undefined {
+  if (encoding === 'gzip' || encoding === 'x-gzip') return createGunzip()
+  if (encoding === 'deflate') return createInflate()
+  if (encoding === 'br') return createBrotliDecompress()
+  return undefined
+}
+
+function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code
+  if (code === 'ENOENT') return 'No such file or directory'
+  if (code === 'EACCES') return 'Permission denied'
+  if (code === 'EISDIR') return 'Is a directory'
+  return (error as Error).message
+}
