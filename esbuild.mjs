@@ -17,5 +17,6 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
   // Some bundled CommonJS packages call require() on Node built-ins.
-  banner: { js: "import { createRequire as __momRequire } from 'node:module'; const require = __momRequire(import.meta.url);" },
+  // and some (write-file-atomic) read __filename, which an ES module does not have.
+  banner: { js: "import { createRequire as __momRequire } from 'node:module'; import { fileURLToPath as __momFileURLToPath } from 'node:url'; const require = __momRequire(import.meta.url); const __filename = __momFileURLToPath(import.meta.url);" },
 })

@@ -14,7 +14,9 @@ import { describe } from './help.js'
  */
 export function curlCommand(ctx: Context): Command {
   const command = new Command('curl')
-    .description('Send a request to an Atlas with its credential attached, with curl\'s flags, output and exit codes')
+    .description(
+      "Send a request to an Atlas with its credential attached, with curl's flags, output and exit codes",
+    )
     .usage('[curl flags] PATH')
     .argument('[args...]')
     .helpOption(false)
@@ -28,15 +30,30 @@ export function curlCommand(ctx: Context): Command {
   return describe(
     command,
     [
-      ['read the Heroku account through the Atlas adapter "heroku"', 'mom curl /v1/apis/http/heroku/account'],
-      ['a local Atlas, with the response headers', 'mom curl --base-url http://127.0.0.1:8080 -i /v1/apis/http/github/user'],
-      ['POST JSON from a file and fail on an HTTP error', 'mom curl -sSf --json @body.json /v1/apis/http/stub/items'],
-      ['only the status code', "mom curl -s -o /dev/null -w '%{http_code}\\n' /v1/apis/http/github/user"],
+      [
+        'read the Heroku account through the Atlas adapter "heroku"',
+        'mom curl /v1/apis/http/heroku/account',
+      ],
+      [
+        'a local Atlas, with the response headers',
+        'mom curl --base-url http://127.0.0.1:8080 -i /v1/apis/http/github/user',
+      ],
+      [
+        'POST JSON from a file and fail on an HTTP error',
+        'mom curl -sSf --json @body.json /v1/apis/http/stub/items',
+      ],
+      [
+        'only the status code',
+        "mom curl -s -o /dev/null -w '%{http_code}\\n' /v1/apis/http/github/user",
+      ],
     ],
     [
       ['MOM_BASE_URL', 'the Atlas to talk to (default https://atlas.moment.dev)'],
       ['MOM_TOKEN', "the credential (default: the one stored by 'mom auth login')"],
-      ['MOM_CONFIG_DIR', 'where stored credentials live (default $XDG_CONFIG_HOME/mom or ~/.config/mom)'],
+      [
+        'MOM_CONFIG_DIR',
+        'where stored credentials live (default $XDG_CONFIG_HOME/mom or ~/.config/mom)',
+      ],
       ['NO_COLOR, FORCE_COLOR', 'colour of pretty-printed JSON on a terminal'],
     ],
   )
@@ -44,11 +61,15 @@ export function curlCommand(ctx: Context): Command {
 
 function flagList(): string {
   const rows = CURL_OPTIONS.map((spec) => {
-    const names = (spec.short ? `-${spec.short}, ` : '    ') + `--${spec.long}` + (spec.arg ? ` ${spec.arg}` : '')
+    const names =
+      (spec.short ? `-${spec.short}, ` : '    ') +
+      `--${spec.long}` +
+      (spec.arg ? ` ${spec.arg}` : '')
     return [names, spec.help, spec.mom] as const
   })
   const width = Math.max(...rows.map(([names]) => names.length))
-  const line = ([names, help]: readonly [string, string, boolean | undefined]) => `  ${names.padEnd(width)}  ${help}`
+  const line = ([names, help]: readonly [string, string, boolean | undefined]) =>
+    `  ${names.padEnd(width)}  ${help}`
   return [
     'mom flags:',
     ...rows.filter((r) => r.at(2)).map(line),
@@ -69,12 +90,21 @@ async function runCurlCommand(ctx: Context, args: string[], command: Command): P
     return 0
   }
 
-  const [{ runCurl, checkRequestOptions }, { parseBaseUrl, resolveTarget, DEFAULT_BASE_URL }, { CurlError }] =
-    await Promise.all([import('../curl/transfer.js'), import('../curl/target.js'), import('../curl/exit-codes.js')])
+  const [
+    { runCurl, checkRequestOptions },
+    { parseBaseUrl, resolveTarget },
+    { CurlError },
+    { chooseBaseUrl },
+  ] = await Promise.all([
+    import('../curl/transfer.js'),
+    import('../curl/target.js'),
+    import('../curl/exit-codes.js'),
+    import('../auth/login.js'),
+  ])
   const io = await buildIo(ctx, opts.raw)
   try {
     checkRequestOptions(opts)
-    const base = parseBaseUrl(opts.baseUrl ?? ctx.env.MOM_BASE_URL ?? DEFAULT_BASE_URL)
+    const base = parseBaseUrl(chooseBaseUrl(opts.baseUrl, ctx.env))
     const url = resolveTarget(base, opts.urls[0]!)
     const token = await findToken(ctx, opts.token, base)
     return await runCurl(
@@ -82,7 +112,11 @@ async function runCurlCommand(ctx: Context, args: string[], command: Command): P
       {
         url,
         trustedOrigin: base.origin,
-        credential: { name: 'Authorization', value: `Bearer ${token.reveal()}`, display: 'Bearer <redacted>' },
+        credential: {
+          name: 'Authorization',
+          value: `Bearer ${token.reveal()}`,
+          display: 'Bearer <redacted>',
+        },
         userAgent: `mom/${pkg.version}`,
         program: 'mom',
       },
@@ -158,6 +192,7 @@ async function buildIo(ctx: Context, raw: boolean): Promise<CurlIo> {
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = []
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
+  for await (const chunk of stream)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
   return Buffer.concat(chunks)
 }

@@ -49,7 +49,7 @@ export const EXIT_MESSAGES: Readonly<Record<number, string>> = {
   52: 'Empty reply from server',
   55: 'Failed sending data to the peer',
   56: 'Failure when receiving data from the peer',
-  60: "SSL peer certificate or SSH remote key was not OK",
+  60: 'SSL peer certificate or SSH remote key was not OK',
   61: 'Unrecognized or bad HTTP Content or Transfer-Encoding',
   77: 'Problem with the SSL CA cert (path? access rights?)',
 }

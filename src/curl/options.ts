@@ -22,42 +22,150 @@ export interface OptionSpec {
  */
 export const CURL_OPTIONS: readonly OptionSpec[] = [
   { long: 'request', short: 'X', value: true, arg: 'METHOD', help: 'method for every request' },
-  { long: 'header', short: 'H', value: true, repeatable: true, arg: 'LINE', help: "add a header; 'Name:' removes one, 'Name;' sends it empty" },
-  { long: 'data', short: 'd', value: true, repeatable: true, arg: 'DATA', help: 'POST form data; @file strips CR, LF and NUL' },
+  {
+    long: 'header',
+    short: 'H',
+    value: true,
+    repeatable: true,
+    arg: 'LINE',
+    help: "add a header; 'Name:' removes one, 'Name;' sends it empty",
+  },
+  {
+    long: 'data',
+    short: 'd',
+    value: true,
+    repeatable: true,
+    arg: 'DATA',
+    help: 'POST form data; @file strips CR, LF and NUL',
+  },
   { long: 'data-ascii', value: true, repeatable: true, arg: 'DATA', help: 'same as --data' },
-  { long: 'data-raw', value: true, repeatable: true, arg: 'DATA', help: 'POST data, @ has no special meaning' },
-  { long: 'data-binary', value: true, repeatable: true, arg: 'DATA', help: 'POST data; @file is sent byte for byte' },
-  { long: 'data-urlencode', value: true, repeatable: true, arg: 'DATA', help: 'POST data, URL-encoded: content, =content, name=content, @file, name@file' },
-  { long: 'json', value: true, repeatable: true, arg: 'DATA', help: 'POST JSON, exact bytes, with JSON Content-Type and Accept' },
+  {
+    long: 'data-raw',
+    value: true,
+    repeatable: true,
+    arg: 'DATA',
+    help: 'POST data, @ has no special meaning',
+  },
+  {
+    long: 'data-binary',
+    value: true,
+    repeatable: true,
+    arg: 'DATA',
+    help: 'POST data; @file is sent byte for byte',
+  },
+  {
+    long: 'data-urlencode',
+    value: true,
+    repeatable: true,
+    arg: 'DATA',
+    help: 'POST data, URL-encoded: content, =content, name=content, @file, name@file',
+  },
+  {
+    long: 'json',
+    value: true,
+    repeatable: true,
+    arg: 'DATA',
+    help: 'POST JSON, exact bytes, with JSON Content-Type and Accept',
+  },
   { long: 'get', short: 'G', value: false, help: 'put the data in the query string of a GET' },
-  { long: 'form', short: 'F', value: true, repeatable: true, arg: 'NAME=VALUE', help: 'multipart field: name=value, name=@file, name=<file, ;type=' },
-  { long: 'form-string', value: true, repeatable: true, arg: 'NAME=VALUE', help: 'multipart field taken literally' },
+  {
+    long: 'form',
+    short: 'F',
+    value: true,
+    repeatable: true,
+    arg: 'NAME=VALUE',
+    help: 'multipart field: name=value, name=@file, name=<file, ;type=',
+  },
+  {
+    long: 'form-string',
+    value: true,
+    repeatable: true,
+    arg: 'NAME=VALUE',
+    help: 'multipart field taken literally',
+  },
   { long: 'head', short: 'I', value: false, help: 'send HEAD and print the response headers' },
   { long: 'include', short: 'i', value: false, help: 'print the response headers before the body' },
   { long: 'output', short: 'o', value: true, arg: 'FILE', help: 'write the body to FILE' },
-  { long: 'dump-header', short: 'D', value: true, arg: 'FILE', help: "write the response headers to FILE ('-' for stdout)" },
+  {
+    long: 'dump-header',
+    short: 'D',
+    value: true,
+    arg: 'FILE',
+    help: "write the response headers to FILE ('-' for stdout)",
+  },
   { long: 'silent', short: 's', value: false, help: 'print no errors or warnings' },
   { long: 'show-error', short: 'S', value: false, help: 'with -s, still print errors' },
-  { long: 'verbose', short: 'v', value: false, help: 'print the exchange on stderr, the credential redacted' },
+  {
+    long: 'verbose',
+    short: 'v',
+    value: false,
+    help: 'print the exchange on stderr, the credential redacted',
+  },
   { long: 'fail', short: 'f', value: false, help: 'exit 22 on an HTTP error, without the body' },
   { long: 'fail-with-body', value: false, help: 'exit 22 on an HTTP error, with the body' },
   { long: 'location', short: 'L', value: false, help: 'follow redirects' },
-  { long: 'max-redirs', value: true, arg: 'N', help: 'at most N redirects (default 50, -1 for no limit)' },
-  { long: 'max-time', short: 'm', value: true, arg: 'SECONDS', help: 'give up after SECONDS (exit 28)' },
-  { long: 'connect-timeout', value: true, arg: 'SECONDS', help: 'give up connecting after SECONDS (exit 28)' },
-  { long: 'write-out', short: 'w', value: true, arg: 'FORMAT', help: 'print FORMAT after the transfer (%{http_code}, %{header_json}, ...)' },
+  {
+    long: 'max-redirs',
+    value: true,
+    arg: 'N',
+    help: 'at most N redirects (default 50, -1 for no limit)',
+  },
+  {
+    long: 'max-time',
+    short: 'm',
+    value: true,
+    arg: 'SECONDS',
+    help: 'give up after SECONDS (exit 28)',
+  },
+  {
+    long: 'connect-timeout',
+    value: true,
+    arg: 'SECONDS',
+    help: 'give up connecting after SECONDS (exit 28)',
+  },
+  {
+    long: 'write-out',
+    short: 'w',
+    value: true,
+    arg: 'FORMAT',
+    help: 'print FORMAT after the transfer (%{http_code}, %{header_json}, ...)',
+  },
   { long: 'user-agent', short: 'A', value: true, arg: 'NAME', help: 'User-Agent to send' },
   { long: 'referer', short: 'e', value: true, arg: 'URL', help: 'Referer to send' },
-  { long: 'cookie', short: 'b', value: true, repeatable: true, arg: 'NAME=VALUE', help: 'Cookie to send (string form only)' },
+  {
+    long: 'cookie',
+    short: 'b',
+    value: true,
+    repeatable: true,
+    arg: 'NAME=VALUE',
+    help: 'Cookie to send (string form only)',
+  },
   { long: 'compressed', value: false, help: 'ask for a compressed response and decode it' },
   { long: 'insecure', short: 'k', value: false, help: 'do not verify the TLS certificate' },
   { long: 'cacert', value: true, arg: 'FILE', help: 'verify TLS with the CA certificates in FILE' },
-  { long: 'retry', value: true, arg: 'N', help: 'retry N times on a timeout or HTTP 408, 429, 500, 502, 503, 504' },
+  {
+    long: 'retry',
+    value: true,
+    arg: 'N',
+    help: 'retry N times on a timeout or HTTP 408, 429, 500, 502, 503, 504',
+  },
   { long: 'retry-delay', value: true, arg: 'SECONDS', help: 'wait SECONDS between retries' },
   { long: 'url', value: true, arg: 'PATH', help: 'the path, as an option' },
   { long: 'no-progress-meter', value: false, help: 'accepted; mom never draws a progress meter' },
-  { long: 'base-url', value: true, mom: true, arg: 'URL', help: 'the Atlas to talk to (default $MOM_BASE_URL, else https://atlas.moment.dev)' },
-  { long: 'token', value: true, mom: true, arg: 'TOKEN', help: "the Atlas credential (default $MOM_TOKEN, else the one stored by 'mom auth login')" },
+  {
+    long: 'base-url',
+    value: true,
+    mom: true,
+    arg: 'URL',
+    help: 'the Atlas to talk to (default $MOM_BASE_URL, else https://atlas.moment.dev)',
+  },
+  {
+    long: 'token',
+    value: true,
+    mom: true,
+    arg: 'TOKEN',
+    help: "the Atlas credential (default $MOM_TOKEN, else the one stored by 'mom auth login')",
+  },
   { long: 'raw', value: false, mom: true, help: 'never pretty-print JSON on a terminal' },
   { long: 'help', short: 'h', value: false, mom: true, help: 'show help' },
 ]
@@ -273,7 +381,10 @@ function apply(out: CurlOptions, spec: OptionSpec, flag: string, value: string):
       return
     case 'cookie':
       if (!value.includes('=')) {
-        throw new UsageError(`option ${flag}: only the NAME=VALUE form is supported, not a cookie file`, { code: 'COOKIE_FILE' })
+        throw new UsageError(
+          `option ${flag}: only the NAME=VALUE form is supported, not a cookie file`,
+          { code: 'COOKIE_FILE' },
+        )
       }
       out.cookies.push(value)
       return
@@ -315,14 +426,18 @@ function apply(out: CurlOptions, spec: OptionSpec, flag: string, value: string):
 // curl's wording for a bad number: "option -m: expected a proper numerical parameter".
 function parseInteger(flag: string, value: string): number {
   if (!/^-?\d+$/.test(value.trim())) {
-    throw new UsageError(`option ${flag}: expected a proper numerical parameter`, { code: 'BAD_NUMBER' })
+    throw new UsageError(`option ${flag}: expected a proper numerical parameter`, {
+      code: 'BAD_NUMBER',
+    })
   }
   return Number(value)
 }
 
 function parseSeconds(flag: string, value: string): number {
   if (!/^\d+(\.\d+)?$|^\.\d+$/.test(value.trim())) {
-    throw new UsageError(`option ${flag}: expected a proper numerical parameter`, { code: 'BAD_NUMBER' })
+    throw new UsageError(`option ${flag}: expected a proper numerical parameter`, {
+      code: 'BAD_NUMBER',
+    })
   }
   return Number(value)
 }

@@ -16,7 +16,8 @@ export function statusLine(head: ResponseHead): string {
 /** `-v` lines for a request: `> ` before each line, the credential shown redacted. */
 export function formatVerboseRequest(method: string, url: URL, headers: HeaderLine[]): string {
   let out = `> ${method} ${url.pathname}${url.search} HTTP/1.1\r\n`
-  for (const header of headers) out += `> ${header.name}: ${header.display ?? redactCredential(header)}\r\n`
+  for (const header of headers)
+    out += `> ${header.name}: ${header.display ?? redactCredential(header)}\r\n`
   return out + '> \r\n'
 }
 
@@ -67,7 +68,10 @@ export interface WriteOutPiece {
  * `\n`, `\r`, `\t` (any other backslash pair is kept as written). Unknown variables produce a
  * warning, not output.
  */
-export function formatWriteOut(format: string, info: TransferInfo): { pieces: WriteOutPiece[]; warnings: string[] } {
+export function formatWriteOut(
+  format: string,
+  info: TransferInfo,
+): { pieces: WriteOutPiece[]; warnings: string[] } {
   const pieces: WriteOutPiece[] = []
   const warnings: string[] = []
   let stream: WriteOutPiece['stream'] = 'stdout'
@@ -77,7 +81,7 @@ export function formatWriteOut(format: string, info: TransferInfo): { pieces: Wr
     text = ''
   }
 
-  for (let i = 0; i < format.length; ) {
+  for (let i = 0; i < format.length;) {
     const char = format[i]!
     if (char === '%' && format[i + 1] === '%') {
       text += '%'
@@ -165,6 +169,8 @@ export function formatHeaderJson(headers: [string, string][]): string {
     if (values) values.push(value)
     else byName.set(key, [value])
   }
-  const lines = [...byName].map(([name, values]) => `${JSON.stringify(name)}:${JSON.stringify(values)}`)
+  const lines = [...byName].map(
+    ([name, values]) => `${JSON.stringify(name)}:${JSON.stringify(values)}`,
+  )
   return `{${lines.join(',\n')}\n}`
 }

@@ -34,7 +34,8 @@ function render(value: unknown, paint: JsonPaint, indent: string): string {
   const entries = Object.entries(value as Record<string, unknown>)
   if (entries.length === 0) return paint.punctuation('{}')
   const items = entries.map(
-    ([key, item]) => `${inner}${paint.key(JSON.stringify(key))}${paint.punctuation(':')} ${render(item, paint, inner)}`,
+    ([key, item]) =>
+      `${inner}${paint.key(JSON.stringify(key))}${paint.punctuation(':')} ${render(item, paint, inner)}`,
   )
   return `${paint.punctuation('{')}\n${items.join(`${paint.punctuation(',')}\n`)}\n${indent}${paint.punctuation('}')}`
 }

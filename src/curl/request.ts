@@ -80,7 +80,11 @@ export async function buildRequest(
           { name: 'Accept', value: 'application/json' },
         ]
       } else {
-        bodyHeaders.push({ name: 'Content-Type', value: 'application/x-www-form-urlencoded', forBody: true })
+        bodyHeaders.push({
+          name: 'Content-Type',
+          value: 'application/x-www-form-urlencoded',
+          forBody: true,
+        })
       }
     }
   }
@@ -100,7 +104,13 @@ export async function buildRequest(
   // curl sends no User-Agent for `-A ''`.
   if (opts.userAgent === '') internal.splice(1, 1)
 
-  const headers = mergeHeaders(internal, defaults.credential, opts.headers, jsonHeaders, bodyHeaders)
+  const headers = mergeHeaders(
+    internal,
+    defaults.credential,
+    opts.headers,
+    jsonHeaders,
+    bodyHeaders,
+  )
   return { method, methodForced: opts.method !== undefined, url: target, headers, body, isPost }
 }
 
@@ -116,7 +126,10 @@ export function checkRequestOptions(opts: CurlOptions): void {
     throw new UsageError('no path given', { code: 'NO_URL', hint: "see 'mom curl --help'" })
   }
   if (opts.urls.length > 1) {
-    throw new UsageError(`one path per request, got ${opts.urls.length}`, { code: 'SEVERAL_URLS', hint: 'run mom curl once per path' })
+    throw new UsageError(`one path per request, got ${opts.urls.length}`, {
+      code: 'SEVERAL_URLS',
+      hint: 'run mom curl once per path',
+    })
   }
   checkMethodConflicts(opts)
 }
@@ -157,7 +170,11 @@ function mergeHeaders(
   const named = (list: HeaderLine[], name: string) =>
     list.some((h) => h.name.toLowerCase() === name.toLowerCase())
 
-  if (credential && !named(custom, credential.name) && !removed.has(credential.name.toLowerCase())) {
+  if (
+    credential &&
+    !named(custom, credential.name) &&
+    !removed.has(credential.name.toLowerCase())
+  ) {
     custom.unshift(credential)
   }
   for (const header of jsonHeaders) if (!named(custom, header.name)) custom.push(header)
@@ -180,7 +197,9 @@ function mergeHeaders(
   return out
 }
 
-function parseHeaderLine(line: string): { name: string; value: string; remove: boolean } | undefined {
+function parseHeaderLine(
+  line: string,
+): { name: string; value: string; remove: boolean } | undefined {
   const colon = line.indexOf(':')
   if (colon > 0) {
     const value = line.slice(colon + 1).trim()
@@ -212,7 +231,9 @@ async function dataPiece(item: DataItem, inputs: RequestInputs): Promise<Buffer>
   if (!value.startsWith('@')) return Buffer.from(value)
   const content = await readSource(value.slice(1), inputs)
   // -d @file drops carriage returns, newlines and NUL bytes (curl(1), --data).
-  return kind === 'data' ? Buffer.from(content.filter((b) => b !== 0x0d && b !== 0x0a && b !== 0)) : content
+  return kind === 'data'
+    ? Buffer.from(content.filter((b) => b !== 0x0d && b !== 0x0a && b !== 0))
+    : content
 }
 
 async function urlencodePiece(value: string, inputs: RequestInputs): Promise<string> {
@@ -220,7 +241,9 @@ async function urlencodePiece(value: string, inputs: RequestInputs): Promise<str
   if (at < 0) return encodeFormComponent(Buffer.from(value))
   const name = value.slice(0, at)
   const content =
-    value[at] === '@' ? await readSource(value.slice(at + 1), inputs) : Buffer.from(value.slice(at + 1))
+    value[at] === '@'
+      ? await readSource(value.slice(at + 1), inputs)
+      : Buffer.from(value.slice(at + 1))
   const encoded = encodeFormComponent(content)
   return name ? `${name}=${encoded}` : encoded
 }
@@ -262,7 +285,11 @@ const CONTENT_TYPES: Record<string, string> = {
 }
 
 /** multipart/form-data in curl's layout, each part ended by CRLF, closed by `--boundary--`. */
-async function buildMultipart(items: FormItem[], boundary: string, inputs: RequestInputs): Promise<Buffer> {
+async function buildMultipart(
+  items: FormItem[],
+  boundary: string,
+  inputs: RequestInputs,
+): Promise<Buffer> {
   const chunks: Buffer[] = []
   for (const item of items) {
     const eq = item.value.indexOf('=')

@@ -141,7 +141,9 @@ export function sendHop(
       },
       onError(error) {
         if (error instanceof CurlError) return reject(error)
-        reject(translateError(error, request.url, Date.now() - started, gotHeaders, expected, received))
+        reject(
+          translateError(error, request.url, Date.now() - started, gotHeaders, expected, received),
+        )
       },
     }
     try {
@@ -185,17 +187,31 @@ export function translateError(
   const code = (error as NodeJS.ErrnoException).code ?? ''
   const host = url.hostname.replace(/^\[|\]$/g, '')
   const port = url.port || (url.protocol === 'https:' ? '443' : '80')
-  if (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'EADDRNOTAVAIL') {
-    return new CurlError(EXIT.COULDNT_CONNECT, `Failed to connect to ${host} port ${port} after ${elapsedMs} ms: Couldn't connect to server`)
+  if (
+    code === 'ECONNREFUSED' ||
+    code === 'EHOSTUNREACH' ||
+    code === 'ENETUNREACH' ||
+    code === 'EADDRNOTAVAIL'
+  ) {
+    return new CurlError(
+      EXIT.COULDNT_CONNECT,
+      `Failed to connect to ${host} port ${port} after ${elapsedMs} ms: Couldn't connect to server`,
+    )
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {
     return new CurlError(EXIT.COULDNT_RESOLVE_HOST, `Could not resolve host: ${host}`)
   }
   if (code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return new CurlError(EXIT.OPERATION_TIMEDOUT, `Connection timed out after ${elapsedMs} milliseconds`)
+    return new CurlError(
+      EXIT.OPERATION_TIMEDOUT,
+      `Connection timed out after ${elapsedMs} milliseconds`,
+    )
   }
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    return new CurlError(EXIT.PEER_FAILED_VERIFICATION, `SSL: no alternative certificate subject name matches target host name '${host}'`)
+    return new CurlError(
+      EXIT.PEER_FAILED_VERIFICATION,
+      `SSL: no alternative certificate subject name matches target host name '${host}'`,
+    )
   }
   if (CERT_CODES.has(code)) {
     return new CurlError(EXIT.PEER_FAILED_VERIFICATION, `SSL certificate problem: ${error.message}`)
@@ -216,7 +232,10 @@ export function translateError(
     return new CurlError(EXIT.RECV_ERROR, `Recv failure: ${error.message}`)
   }
   if (expected !== undefined && received < expected) {
-    return new CurlError(EXIT.PARTIAL_FILE, `transfer closed with ${expected - received} bytes remaining to read`)
+    return new CurlError(
+      EXIT.PARTIAL_FILE,
+      `transfer closed with ${expected - received} bytes remaining to read`,
+    )
   }
   if (code === 'UND_ERR_SOCKET') {
     return new CurlError(EXIT.PARTIAL_FILE, 'transfer closed with outstanding read data remaining')

@@ -1,9 +1,6 @@
 import { UsageError } from '../errors.js'
 import { CurlError, EXIT } from './exit-codes.js'
 
-/** Where `mom curl` sends requests when neither --base-url nor MOM_BASE_URL says otherwise. */
-export const DEFAULT_BASE_URL = 'https://atlas.moment.dev'
-
 /**
  * Parses a base URL for `mom curl`: absolute http or https, no query or fragment. A malformed
  * one is curl's exit 3, as a malformed URL given to curl would be.
@@ -16,7 +13,10 @@ export function parseBaseUrl(text: string): URL {
     throw new CurlError(EXIT.URL_MALFORMAT)
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new CurlError(EXIT.UNSUPPORTED_PROTOCOL, `Protocol "${url.protocol.replace(/:$/, '')}" not supported or disabled in libcurl`)
+    throw new CurlError(
+      EXIT.UNSUPPORTED_PROTOCOL,
+      `Protocol "${url.protocol.replace(/:$/, '')}" not supported or disabled in libcurl`,
+    )
   }
   url.search = ''
   url.hash = ''
@@ -41,12 +41,17 @@ export function resolveTarget(base: URL, arg: string): URL {
     } catch {
       throw new CurlError(EXIT.URL_MALFORMAT)
     }
-    const under = url.origin === base.origin && (url.pathname === basePath || url.pathname.startsWith(basePath + '/'))
+    const under =
+      url.origin === base.origin &&
+      (url.pathname === basePath || url.pathname.startsWith(basePath + '/'))
     if (!under) {
-      throw new UsageError(`refusing to send the Atlas credential to ${url.origin}${url.pathname}, which is not under ${base.origin}${basePath}`, {
-        code: 'FOREIGN_URL',
-        hint: 'pass a path such as /v1/apis/http/NAME/..., or choose the Atlas with --base-url',
-      })
+      throw new UsageError(
+        `refusing to send the Atlas credential to ${url.origin}${url.pathname}, which is not under ${base.origin}${basePath}`,
+        {
+          code: 'FOREIGN_URL',
+          hint: 'pass a path such as /v1/apis/http/NAME/..., or choose the Atlas with --base-url',
+        },
+      )
     }
     return url
   }
@@ -60,7 +65,9 @@ export function resolveTarget(base: URL, arg: string): URL {
   }
   // Dot segments are resolved as curl resolves them; they may not climb above the base path.
   if (basePath && url.pathname !== basePath && !url.pathname.startsWith(basePath + '/')) {
-    throw new UsageError(`path "${arg}" climbs above the base URL's path ${basePath}`, { code: 'PATH_ESCAPES' })
+    throw new UsageError(`path "${arg}" climbs above the base URL's path ${basePath}`, {
+      code: 'PATH_ESCAPES',
+    })
   }
   return url
 }

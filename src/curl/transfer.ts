@@ -70,7 +70,9 @@ export async function runCurl(opts: CurlOptions, target: CurlTarget, io: CurlIo)
   let writeOut = opts.writeOut
   if (writeOut?.startsWith('@')) {
     const source = writeOut.slice(1)
-    writeOut = (source === '-' ? await io.readStdin() : await io.readFile(source).catch(() => Buffer.alloc(0))).toString()
+    writeOut = (
+      source === '-' ? await io.readStdin() : await io.readFile(source).catch(() => Buffer.alloc(0))
+    ).toString()
   }
 
   let retriesLeft = opts.retry
@@ -84,7 +86,9 @@ export async function runCurl(opts: CurlOptions, target: CurlTarget, io: CurlIo)
         io.stderr.write(`Throwing away ${result.info.sizeDownload} bytes\n`)
       }
       if (!opts.silent) {
-        io.stderr.write(`Warning: Problem ${reason}. Will retry in ${Math.round(wait / 1000)} seconds. ${retriesLeft} retries left.\n`)
+        io.stderr.write(
+          `Warning: Problem ${reason}. Will retry in ${Math.round(wait / 1000)} seconds. ${retriesLeft} retries left.\n`,
+        )
       }
       retriesLeft -= 1
       await io.sleep(wait)
@@ -109,13 +113,22 @@ const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504])
 function retryReason(result: AttemptResult): string | undefined {
   const code = result.error?.exitCode
   if (code === EXIT.OPERATION_TIMEDOUT || code === EXIT.COULDNT_RESOLVE_HOST) return ': timeout'
-  if ((code === undefined || code === EXIT.HTTP_RETURNED_ERROR) && RETRY_STATUS.has(result.info.httpCode)) {
+  if (
+    (code === undefined || code === EXIT.HTTP_RETURNED_ERROR) &&
+    RETRY_STATUS.has(result.info.httpCode)
+  ) {
     return ': HTTP error'
   }
   return undefined
 }
 
-function report(opts: CurlOptions, target: CurlTarget, io: CurlIo, error: CurlError, info: TransferInfo | undefined): number {
+function report(
+  opts: CurlOptions,
+  target: CurlTarget,
+  io: CurlIo,
+  error: CurlError,
+  info: TransferInfo | undefined,
+): number {
   void info
   if (!opts.silent || opts.showError) io.stderr.write(`${target.program}: ${error.toLine()}\n`)
   return error.exitCode
@@ -200,7 +213,12 @@ async function transferOnce(
     if (opts.verbose) io.stderr.write(text)
   }
 
-  let hop: HopRequest = { method: plan.method, url: plan.url, headers: plan.headers, body: plan.body }
+  let hop: HopRequest = {
+    method: plan.method,
+    url: plan.url,
+    headers: plan.headers,
+    body: plan.body,
+  }
   let isPost = plan.isPost
   let timer: NodeJS.Timeout | undefined
   let abortHop: ((error: Error) => void) | undefined
@@ -216,8 +234,14 @@ async function transferOnce(
       const elapsed = Math.round(io.now() - started)
       const of = expected === undefined ? '' : ` out of ${expected}`
       timedOut = connected
-        ? new CurlError(EXIT.OPERATION_TIMEDOUT, `Operation timed out after ${elapsed} milliseconds with ${received}${of} bytes received`)
-        : new CurlError(EXIT.OPERATION_TIMEDOUT, `Connection timed out after ${elapsed} milliseconds`)
+        ? new CurlError(
+            EXIT.OPERATION_TIMEDOUT,
+            `Operation timed out after ${elapsed} milliseconds with ${received}${of} bytes received`,
+          )
+        : new CurlError(
+            EXIT.OPERATION_TIMEDOUT,
+            `Connection timed out after ${elapsed} milliseconds`,
+          )
       abortHop?.(timedOut)
     }, ms)
   }
@@ -252,7 +276,10 @@ async function transferOnce(
         {
           onConnect: (wasReused) => {
             connected = true
-            if (!wasReused) verbose(`* Connected to ${host} (${host.replace(/^\[|\]$/g, '')}) port ${port} (#0)\n`)
+            if (!wasReused)
+              verbose(
+                `* Connected to ${host} (${host.replace(/^\[|\]$/g, '')}) port ${port} (#0)\n`,
+              )
             verbose(formatVerboseRequest(hop.method, hop.url, hop.headers))
             if (hop.body && hop.body.length > 0) verbose(`} [${hop.body.length} bytes data]\n`)
           },
@@ -273,15 +300,30 @@ async function transferOnce(
             }
             if (dump) pending.push(dump.sink().then((s) => s.write(Buffer.from(block, 'latin1'))))
             const after = headerOf('retry-after')
-            retryAfter = after && /^\d+$/.test(after) && Number(after) > 0 ? Number(after) * 1000 : undefined
+            retryAfter =
+              after && /^\d+$/.test(after) && Number(after) > 0 ? Number(after) * 1000 : undefined
             if (follow) verbose('* Ignoring the response-body\n')
             if (stopsHere) {
-              verbose(`* The requested URL returned error: ${response.statusCode}\n* Closing connection 0\n`)
-              state.onAbort?.(new CurlError(EXIT.HTTP_RETURNED_ERROR, `The requested URL returned error: ${response.statusCode}`))
+              verbose(
+                `* The requested URL returned error: ${response.statusCode}\n* Closing connection 0\n`,
+              )
+              state.onAbort?.(
+                new CurlError(
+                  EXIT.HTTP_RETURNED_ERROR,
+                  `The requested URL returned error: ${response.statusCode}`,
+                ),
+              )
               return
             }
             const type = headerOf('content-type') ?? ''
-            if (!follow && io.prettyJson && output.isStdout && hop.method !== 'HEAD' && isJsonType(type)) pretty = []
+            if (
+              !follow &&
+              io.prettyJson &&
+              output.isStdout &&
+              hop.method !== 'HEAD' &&
+              isJsonType(type)
+            )
+              pretty = []
             const encoding = (headerOf('content-encoding') ?? '').trim().toLowerCase()
             if (!follow && opts.compressed && hop.method !== 'HEAD') {
               decoder = createDecoder(encoding)
@@ -290,7 +332,14 @@ async function transferOnce(
                 decodeDone = new Promise<void>((resolve, reject) => {
                   d.on('data', emit)
                   d.on('end', resolve)
-                  d.on('error', (error) => reject(new CurlError(EXIT.BAD_CONTENT_ENCODING, `Error while processing content unencoding: ${error.message}`)))
+                  d.on('error', (error) =>
+                    reject(
+                      new CurlError(
+                        EXIT.BAD_CONTENT_ENCODING,
+                        `Error while processing content unencoding: ${error.message}`,
+                      ),
+                    ),
+                  )
                 })
               }
             }
@@ -323,7 +372,9 @@ async function transferOnce(
       await Promise.all(pending).catch((error) => {
         hopError ??= new CurlError(EXIT.WRITE_ERROR, `Failure writing output to destination`)
         if (!opts.silent && opts.output) {
-          io.stderr.write(`Warning: Failed to open the file ${opts.output}: ${describeFsError(error)}\n`)
+          io.stderr.write(
+            `Warning: Failed to open the file ${opts.output}: ${describeFsError(error)}\n`,
+          )
         }
       })
 
@@ -331,7 +382,8 @@ async function transferOnce(
       if (response) {
         info.httpCode = response.statusCode
         info.headers = response.headers
-        info.contentType = response.headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? ''
+        info.contentType =
+          response.headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? ''
         info.sizeDownload = received
         info.urlEffective = hop.url.href
         info.method = hop.method
@@ -341,11 +393,20 @@ async function transferOnce(
         info.redirectUrl = redirectLocation(response, hop.url)?.href ?? ''
       }
       if (hopError) {
-        const error = timedOut ?? (hopError instanceof CurlError ? hopError : new CurlError(EXIT.RECV_ERROR, String(hopError)))
+        const error =
+          timedOut ??
+          (hopError instanceof CurlError
+            ? hopError
+            : new CurlError(EXIT.RECV_ERROR, String(hopError)))
         return finish(error)
       }
       if (response && failed) {
-        return finish(new CurlError(EXIT.HTTP_RETURNED_ERROR, `The requested URL returned error: ${response.statusCode}`))
+        return finish(
+          new CurlError(
+            EXIT.HTTP_RETURNED_ERROR,
+            `The requested URL returned error: ${response.statusCode}`,
+          ),
+        )
       }
       if (!follow || !response) {
         verbose(`* Connection #0 to host ${host} left intact\n`)
@@ -355,7 +416,9 @@ async function transferOnce(
 
       verbose(`* Connection #0 to host ${host} left intact\n`)
       if (opts.maxRedirs >= 0 && info.numRedirects >= opts.maxRedirs) {
-        return finish(new CurlError(EXIT.TOO_MANY_REDIRECTS, `Maximum (${opts.maxRedirs}) redirects followed`))
+        return finish(
+          new CurlError(EXIT.TOO_MANY_REDIRECTS, `Maximum (${opts.maxRedirs}) redirects followed`),
+        )
       }
       info.numRedirects += 1
       verbose(`* Issue another request to this URL: '${follow.href}'\n`)
@@ -421,8 +484,13 @@ function nextHop(
   const crossOrigin = url.origin !== target.trustedOrigin
   const headers = hop.headers
     .filter((h) => !(body === undefined && h.forBody))
-    .filter((h) => !(crossOrigin && (h === target.credential || /^(authorization|cookie)$/i.test(h.name))))
-    .map((h) => (h.name.toLowerCase() === 'host' && h.value === hop.url.host ? { ...h, value: url.host } : h))
+    .filter(
+      (h) =>
+        !(crossOrigin && (h === target.credential || /^(authorization|cookie)$/i.test(h.name))),
+    )
+    .map((h) =>
+      h.name.toLowerCase() === 'host' && h.value === hop.url.host ? { ...h, value: url.host } : h,
+    )
   return { hop: { method, url, headers, body }, isPost: post }
 }
 
