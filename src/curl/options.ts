@@ -262,11 +262,15 @@ export function parseCurlArgs(args: readonly string[]): CurlOptions {
         hint: "see 'mom curl --help' for the supported flags",
       })
     }
+    // curl has no --name=value form; it reads `--request=PUT` as an unknown option.
+    if (isLong && token.inlineValue) {
+      throw new UsageError(`option ${token.rawName}=${token.value ?? ''} is unknown`, {
+        code: 'UNSUPPORTED_OPTION',
+        hint: `write ${token.rawName} and its value as two arguments`,
+      })
+    }
     if (spec.value && token.value === undefined) {
       throw new UsageError(`option ${token.rawName} requires a value`, { code: 'MISSING_VALUE' })
-    }
-    if (!spec.value && token.inlineValue) {
-      throw new UsageError(`option ${token.rawName} takes no value`, { code: 'UNEXPECTED_VALUE' })
     }
     apply(out, spec, token.rawName, token.value ?? '')
   }

@@ -230,10 +230,25 @@ async function dataPiece(item: DataItem, inputs: RequestInputs): Promise<Buffer>
   if (kind === 'urlencode') return Buffer.from(await urlencodePiece(value, inputs))
   if (!value.startsWith('@')) return Buffer.from(value)
   const content = await readSource(value.slice(1), inputs)
-  // -d @file drops carriage returns, newlines and NUL bytes (curl(1), --data).
-  return kind === 'data'
-    ? Buffer.from(content.filter((b) => b !== 0x0d && b !== 0x0a && b !== 0))
-    : content
+  return kind === 'data' ? stripLines(content) : content
+}
+
+/**
+ * What curl 7.88 makes of `-d @file`: it reads the file line by line and keeps each line only
+ * up to its first CR, LF or NUL byte, so line breaks vanish and a NUL cuts the rest of its line.
+ */
+export function stripLines(content: Buffer): Buffer {
+  const kept: Buffer[] = []
+  let start = 0
+  while (start < content.length) {
+    let end = content.indexOf(0x0a, start)
+    if (end < 0) end = content.length
+    let cut = start
+    while (cut < end && content[cut] !== 0x0d && content[cut] !== 0) cut++
+    kept.push(content.subarray(start, cut))
+    start = end + 1
+  }
+  return Buffer.concat(kept)
 }
 
 async function urlencodePiece(value: string, inputs: RequestInputs): Promise<string> {

@@ -154,6 +154,8 @@ export function sendHop(
           method: request.method,
           headers: flat,
           body: request.body,
+          // Keep the connection after HEAD too, as curl does (undici closes it by default).
+          reset: false,
         },
         handler,
       )

@@ -82,20 +82,20 @@ export async function runCurl(opts: CurlOptions, target: CurlTarget, io: CurlIo)
     const reason = retryReason(result)
     if (reason && retriesLeft > 0) {
       const wait = result.retryAfter ?? delay
-      if (!opts.silent && opts.output && opts.output !== '-' && result.info.sizeDownload > 0) {
-        io.stderr.write(`Throwing away ${result.info.sizeDownload} bytes\n`)
-      }
       if (!opts.silent) {
         io.stderr.write(
           `Warning: Problem ${reason}. Will retry in ${Math.round(wait / 1000)} seconds. ${retriesLeft} retries left.\n`,
         )
+      }
+      if (!opts.silent && opts.output && opts.output !== '-' && result.info.sizeDownload > 0) {
+        io.stderr.write(`Throwing away ${result.info.sizeDownload} bytes\n`)
       }
       retriesLeft -= 1
       await io.sleep(wait)
       if (opts.retryDelay <= 0) delay = Math.min(delay * 2, 600_000)
       continue
     }
-    if (writeOut !== undefined) await emitWriteOut(writeOut, result.info, io)
+    if (writeOut !== undefined) await emitWriteOut(writeOut, result.info, io, target.program)
     if (result.error) return report(opts, target, io, result.error, undefined)
     return 0
   }
@@ -134,9 +134,14 @@ function report(
   return error.exitCode
 }
 
-async function emitWriteOut(format: string, info: TransferInfo, io: CurlIo): Promise<void> {
+async function emitWriteOut(
+  format: string,
+  info: TransferInfo,
+  io: CurlIo,
+  program: string,
+): Promise<void> {
   const { pieces, warnings } = formatWriteOut(format, info)
-  for (const warning of warnings) io.stderr.write(`Warning: ${warning}\n`)
+  for (const warning of warnings) io.stderr.write(`${program}: ${warning}\n`)
   for (const piece of pieces) {
     if (piece.stream === 'stderr') io.stderr.write(piece.text)
     else io.stdout.write(piece.text)
@@ -260,6 +265,8 @@ async function transferOnce(
       let decoder: Transform | undefined
       let decodeDone: Promise<void> | undefined
       let pretty: Buffer[] | undefined
+      let chunked = false
+      let wire = 0
       const emit = (chunk: Buffer) => {
         if (pretty) pretty.push(chunk)
         else pending.push(output.sink().then((s) => s.write(chunk)))
@@ -315,6 +322,7 @@ async function transferOnce(
               )
               return
             }
+            chunked = /chunked/i.test(headerOf('transfer-encoding') ?? '')
             const type = headerOf('content-type') ?? ''
             if (
               !follow &&
@@ -346,7 +354,8 @@ async function transferOnce(
           },
           onData: (chunk) => {
             received += chunk.length
-            if (!io.stdoutIsTTY || follow) verbose(`{ [${chunk.length} bytes data]\n`)
+            // curl's -v counts the bytes read off the wire, chunked framing included.
+            wire += chunked ? chunk.length.toString(16).length + 4 + chunk.length : chunk.length
             if (follow) return
             if (decoder) decoder.write(chunk)
             else emit(chunk)
@@ -360,6 +369,9 @@ async function transferOnce(
       await hopPromise.catch((error) => {
         hopError = error
       })
+      if (!hopError && wire > 0 && (!io.stdoutIsTTY || follow)) {
+        verbose(`{ [${chunked ? wire + 5 : wire} bytes data]\n`)
+      }
       if (decoder) {
         decoder.end()
         if (!hopError) await decodeDone!.catch((error) => (hopError = error))

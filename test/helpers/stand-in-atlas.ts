@@ -1,4 +1,10 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type ServerResponse,
+} from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib'
 
@@ -9,6 +15,8 @@ export const TEST_TOKEN = 'test-token'
 export interface ReceivedRequest {
   method: string
   url: string
+  /** The `<id>` of a `/c/<id>/…` prefix, which lets concurrent tests share one server. */
+  caseId?: string
   /** Header names in lower case, in arrival order, repeated headers kept apart. */
   headers: [string, string][]
   body: Buffer
@@ -22,6 +30,8 @@ export interface StandInAtlas {
   received: ReceivedRequest[]
   /** The requests whose URL starts with `prefix`. */
   receivedAt(prefix: string): ReceivedRequest[]
+  /** The requests sent under the `/c/<id>` prefix. */
+  receivedFor(caseId: string): ReceivedRequest[]
   close(): Promise<void>
 }
 
@@ -36,18 +46,23 @@ export const GZIP_HELLO = Buffer.from(
  * test-token` and answers the routes under `/v1/apis/http/stub/`. Responses carry no Date
  * header so output bytes are stable.
  */
-export async function startStandInAtlas(): Promise<StandInAtlas> {
+export async function startStandInAtlas(tls?: {
+  key: string
+  cert: string
+}): Promise<StandInAtlas> {
   const received: ReceivedRequest[] = []
   const counters = new Map<string, number>()
   const sockets = new Set<Socket>()
 
-  const server = createServer((req, res) => {
+  const handler: RequestListener = (req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
     req.on('end', () => {
+      const prefixed = /^\/c\/([^/]+)(\/.*)?$/.exec(req.url ?? '')
       const record: ReceivedRequest = {
         method: req.method ?? '',
         url: req.url ?? '',
+        ...(prefixed ? { caseId: prefixed[1] } : {}),
         headers: pairs(req.rawHeaders),
         body: Buffer.concat(chunks),
       }
@@ -56,9 +71,10 @@ export async function startStandInAtlas(): Promise<StandInAtlas> {
       if (req.headers.authorization !== `Bearer ${TEST_TOKEN}`) {
         return sendJson(res, 401, { error: 'missing or wrong bearer token' })
       }
-      route(req, res, record, counters)
+      route(req, res, record, counters, prefixed ? `/c/${prefixed[1]}` : '')
     })
-  })
+  }
+  const server = tls ? createHttpsServer(tls, handler) : createServer(handler)
   server.on('connection', (socket) => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
@@ -67,10 +83,11 @@ export async function startStandInAtlas(): Promise<StandInAtlas> {
   const { port } = server.address() as AddressInfo
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     received,
     receivedAt: (prefix) => received.filter((r) => r.url.startsWith(prefix)),
+    receivedFor: (caseId) => received.filter((r) => r.caseId === caseId),
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy()
@@ -84,8 +101,9 @@ function route(
   res: ServerResponse,
   record: ReceivedRequest,
   counters: Map<string, number>,
+  prefix: string,
 ): void {
-  const url = new URL(record.url, 'http://stand-in')
+  const url = new URL(record.url.slice(prefix.length) || '/', 'http://stand-in')
   const path = url.pathname.replace(/^\/v1\/apis\/http\/stub/, '')
   const method = record.method
 
@@ -102,7 +120,7 @@ function route(
   }
   if (path === '/submit') {
     if (method === 'POST') {
-      res.writeHead(302, { Location: '/v1/apis/http/stub/submit', 'Content-Length': '0' })
+      res.writeHead(302, { Location: `${prefix}/v1/apis/http/stub/submit`, 'Content-Length': '0' })
       return void res.end()
     }
     res.writeHead(200, { 'Content-Type': 'text/plain' })
@@ -158,12 +176,13 @@ function route(
   }
   const redirect = /^\/redirect\/(\d{3})$/.exec(path)
   if (redirect) {
-    const target = url.searchParams.get('to') ?? '/v1/apis/http/stub/echo'
+    const target = prefix + (url.searchParams.get('to') ?? '/v1/apis/http/stub/echo')
     res.writeHead(Number(redirect[1]), { Location: target, 'Content-Type': 'text/plain' })
     return void res.end('moved\n')
   }
   if (path === '/flaky') {
-    const key = url.searchParams.get('key') ?? ''
+    // Keyed by user agent too, so curl and mom each meet the failure once on a shared prefix.
+    const key = `${prefix} ${url.searchParams.get('key') ?? ''} ${req.headers['user-agent'] ?? ''}`
     const count = (counters.get(key) ?? 0) + 1
     counters.set(key, count)
     if (count === 1) {
