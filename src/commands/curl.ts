@@ -150,7 +150,7 @@ async function buildIo(ctx: Context, raw: boolean): Promise<CurlIo> {
   const { resolve } = await import('node:path')
   const stdout: Sink = {
     write: (chunk) => ctx.stdout.write(chunk),
-    once: (event, fn) => ctx.stdout.once(event, fn),
+    drain: () => drained(ctx.stdout),
     end: () => Promise.resolve(),
   }
   let stdin: Promise<Buffer> | undefined
@@ -161,12 +161,20 @@ async function buildIo(ctx: Context, raw: boolean): Promise<CurlIo> {
     openFile: (path) =>
       new Promise<Sink>((done, fail) => {
         const stream = createWriteStream(resolve(ctx.cwd, path))
-        stream.once('error', fail)
+        let failure: Error | undefined
+        stream.on('error', (error) => {
+          failure ??= error
+          fail(error)
+        })
         stream.once('open', () =>
           done({
             write: (chunk) => stream.write(chunk),
-            once: (event, fn) => stream.once(event, fn),
-            end: () => new Promise<void>((finished) => stream.end(() => finished())),
+            drain: () => drained(stream),
+            end: () =>
+              new Promise<void>((finished, failed) => {
+                if (failure) return failed(failure)
+                stream.end(() => (failure ? failed(failure) : finished()))
+              }),
           }),
         )
       }),
@@ -188,6 +196,21 @@ async function buildIo(ctx: Context, raw: boolean): Promise<CurlIo> {
       })
   }
   return io
+}
+
+/** Resolves on 'drain', or when the stream fails or closes, so a writer never waits forever. */
+function drained(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done)
+      stream.off('error', done)
+      stream.off('close', done)
+      resolve()
+    }
+    stream.on('drain', done)
+    stream.on('error', done)
+    stream.on('close', done)
+  })
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {

@@ -24,8 +24,9 @@ export interface ResponseHead {
 export interface HopCallbacks {
   /** The connection is up and the request is being written. */
   onConnect?(reused: boolean): void
-  onResponse(head: ResponseHead): void
-  onData(chunk: Buffer): void
+  /** `resume` restarts a body that `onData` paused by answering false. */
+  onResponse(head: ResponseHead, resume: () => void): void
+  onData(chunk: Buffer): boolean
 }
 
 export interface ConnectionOptions {
@@ -118,7 +119,7 @@ export function sendHop(
         if (pending) return abort(pending)
         callbacks.onConnect?.(reused)
       },
-      onHeaders(statusCode, rawHeaders, _resume, statusText) {
+      onHeaders(statusCode, rawHeaders, resume, statusText) {
         // 1xx responses (100 Continue) are not the answer; curl hides them without -v.
         if (statusCode < 200) return true
         gotHeaders = true
@@ -128,13 +129,12 @@ export function sendHop(
         }
         const length = headers.find(([name]) => name.toLowerCase() === 'content-length')
         expected = length ? Number(length[1]) : undefined
-        callbacks.onResponse({ statusCode, statusText, httpVersion: '1.1', headers })
+        callbacks.onResponse({ statusCode, statusText, httpVersion: '1.1', headers }, resume)
         return true
       },
       onData(chunk) {
         received += chunk.length
-        callbacks.onData(chunk)
-        return true
+        return callbacks.onData(chunk)
       },
       onComplete() {
         resolve()

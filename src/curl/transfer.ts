@@ -17,8 +17,10 @@ import { Connections, sendHop, type HopRequest, type ResponseHead } from './send
 
 /** A place bytes can go: standard output or a file opened by -o or -D. */
 export interface Sink {
+  /** Answers false when the caller should wait for `drain()` before writing more. */
   write(chunk: Buffer | string): boolean
-  once(event: 'drain', fn: () => void): unknown
+  /** Resolves when the sink can take more, or when it has failed or closed. */
+  drain(): Promise<void>
   /** Resolves once everything written has been flushed (files are closed). */
   end(): Promise<void>
 }
@@ -267,9 +269,29 @@ async function transferOnce(
       let pretty: Buffer[] | undefined
       let chunked = false
       let wire = 0
+      // Body bytes go out in order; past HIGH_WATER queued bytes the response is paused until
+      // the destination drains, so a large download never piles up in memory.
+      let queued = 0
+      let paused = false
+      let resume: (() => void) | undefined
+      let chain: Promise<void> = Promise.resolve()
       const emit = (chunk: Buffer) => {
-        if (pretty) pretty.push(chunk)
-        else pending.push(output.sink().then((s) => s.write(chunk)))
+        if (pretty) return void pretty.push(chunk)
+        enqueue(chunk)
+      }
+      const enqueue = (chunk: Buffer) => {
+        queued += chunk.length
+        chain = chain.then(async () => {
+          const sink = await output.sink()
+          if (!sink.write(chunk)) await sink.drain()
+          queued -= chunk.length
+          if (paused && queued < HIGH_WATER / 2) {
+            paused = false
+            resume?.()
+          }
+        })
+        chain.catch(() => undefined)
+        if (queued > HIGH_WATER) paused = true
       }
       received = 0
       expected = undefined
@@ -290,8 +312,9 @@ async function transferOnce(
             verbose(formatVerboseRequest(hop.method, hop.url, hop.headers))
             if (hop.body && hop.body.length > 0) verbose(`} [${hop.body.length} bytes data]\n`)
           },
-          onResponse: (response) => {
+          onResponse: (response, resumeBody) => {
             head = response
+            resume = resumeBody
             const headerOf = (name: string) =>
               response.headers.find(([n]) => n.toLowerCase() === name)?.[1]
             const length = headerOf('content-length')
@@ -302,9 +325,7 @@ async function transferOnce(
             verbose(formatVerboseResponse(response, stopsHere))
             const block = formatHeaderBlock(response)
             info.sizeHeader += Buffer.byteLength(block, 'latin1')
-            if (opts.include || opts.head) {
-              pending.push(output.sink().then((s) => s.write(Buffer.from(block, 'latin1'))))
-            }
+            if (opts.include || opts.head) enqueue(Buffer.from(block, 'latin1'))
             if (dump) pending.push(dump.sink().then((s) => s.write(Buffer.from(block, 'latin1'))))
             const after = headerOf('retry-after')
             retryAfter =
@@ -356,9 +377,10 @@ async function transferOnce(
             received += chunk.length
             // curl's -v counts the bytes read off the wire, chunked framing included.
             wire += chunked ? chunk.length.toString(16).length + 4 + chunk.length : chunk.length
-            if (follow) return
+            if (follow) return true
             if (decoder) decoder.write(chunk)
             else emit(chunk)
+            return !paused
           },
         },
         reused,
@@ -379,8 +401,9 @@ async function transferOnce(
       if (pretty && !hopError) {
         const raw = Buffer.concat(pretty)
         const shown = io.prettyJson!(raw.toString('utf8'))
-        pending.push(output.sink().then((s) => s.write(shown === undefined ? raw : shown)))
+        enqueue(shown === undefined ? raw : Buffer.from(shown))
       }
+      pending.push(chain)
       await Promise.all(pending).catch((error) => {
         hopError ??= new CurlError(EXIT.WRITE_ERROR, `Failure writing output to destination`)
         if (!opts.silent && opts.output) {
@@ -443,15 +466,21 @@ async function transferOnce(
     await connections.close()
   }
 
-  async function finish(error: CurlError | undefined): Promise<AttemptResult> {
+  async function finish(failure: CurlError | undefined): Promise<AttemptResult> {
+    let error = failure
+    const writeFailed = () => {
+      error ??= new CurlError(EXIT.WRITE_ERROR)
+    }
+    await output.close().catch(writeFailed)
+    await dump?.close().catch(writeFailed)
     info.timeTotal = (io.now() - started) / 1000
     info.exitCode = error?.exitCode ?? 0
     info.errorMessage = error?.message ?? ''
-    await output.close().catch(() => undefined)
-    await dump?.close().catch(() => undefined)
     return { info, error, retryAfter }
   }
 }
+
+const HIGH_WATER = 1 << 20
 
 const FOLLOWED = new Set([301, 302, 303, 307, 308])
 
