@@ -166,6 +166,26 @@ function route(
     res.on('close', () => clearTimeout(timer))
     return
   }
+  const big = /^\/big\/(\d+)$/.exec(path)
+  if (big) {
+    // N MiB of a repeating pattern, streamed in 64 KiB writes that respect backpressure.
+    const total = Number(big[1]) * 1024 * 1024
+    const block = Buffer.alloc(65536, 'abcdefghijklmnopqrstuvwxyz\n')
+    res.writeHead(200, {
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': String(total),
+    })
+    let sent = 0
+    const pump = () => {
+      while (sent < total) {
+        const piece = block.subarray(0, Math.min(block.length, total - sent))
+        sent += piece.length
+        if (!res.write(piece)) return void res.once('drain', pump)
+      }
+      res.end()
+    }
+    return pump()
+  }
   if (path === '/empty') {
     return void req.socket.destroy()
   }
