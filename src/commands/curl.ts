@@ -153,6 +153,7 @@ async function buildIo(ctx: Context, raw: boolean): Promise<CurlIo> {
     drain: () => drained(ctx.stdout),
     end: () => Promise.resolve(),
   }
+  const { readAll } = await import('../streams.js')
   let stdin: Promise<Buffer> | undefined
   const io: CurlIo = {
     stdout,
@@ -211,11 +212,4 @@ function drained(stream: NodeJS.WritableStream): Promise<void> {
     stream.on('error', done)
     stream.on('close', done)
   })
-}
-
-async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  for await (const chunk of stream)
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
-  return Buffer.concat(chunks)
 }

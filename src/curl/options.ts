@@ -13,6 +13,15 @@ export interface OptionSpec {
   mom?: boolean
   /** The value's name in help, such as `METHOD`. */
   arg?: string
+  /**
+   * Where a plain option lands in CurlOptions and how: `true` sets a flag, `string` keeps the
+   * last value, `push` keeps every value, `integer` and `seconds` check a number first. Options
+   * without it (the body, form and HEAD flags, -b) are read in `apply`.
+   */
+  set?: readonly [
+    field: keyof CurlOptions,
+    kind: 'true' | 'string' | 'push' | 'integer' | 'seconds',
+  ]
   help: string
 }
 
@@ -21,9 +30,17 @@ export interface OptionSpec {
  * table is refused by name, never ignored.
  */
 export const CURL_OPTIONS: readonly OptionSpec[] = [
-  { long: 'request', short: 'X', value: true, arg: 'METHOD', help: 'method for every request' },
+  {
+    long: 'request',
+    set: ['method', 'string'],
+    short: 'X',
+    value: true,
+    arg: 'METHOD',
+    help: 'method for every request',
+  },
   {
     long: 'header',
+    set: ['headers', 'push'],
     short: 'H',
     value: true,
     repeatable: true,
@@ -67,7 +84,13 @@ export const CURL_OPTIONS: readonly OptionSpec[] = [
     arg: 'DATA',
     help: 'POST JSON, exact bytes, with JSON Content-Type and Accept',
   },
-  { long: 'get', short: 'G', value: false, help: 'put the data in the query string of a GET' },
+  {
+    long: 'get',
+    set: ['get', 'true'],
+    short: 'G',
+    value: false,
+    help: 'put the data in the query string of a GET',
+  },
   {
     long: 'form',
     short: 'F',
@@ -84,34 +107,80 @@ export const CURL_OPTIONS: readonly OptionSpec[] = [
     help: 'multipart field taken literally',
   },
   { long: 'head', short: 'I', value: false, help: 'send HEAD and print the response headers' },
-  { long: 'include', short: 'i', value: false, help: 'print the response headers before the body' },
-  { long: 'output', short: 'o', value: true, arg: 'FILE', help: 'write the body to FILE' },
+  {
+    long: 'include',
+    set: ['include', 'true'],
+    short: 'i',
+    value: false,
+    help: 'print the response headers before the body',
+  },
+  {
+    long: 'output',
+    set: ['output', 'string'],
+    short: 'o',
+    value: true,
+    arg: 'FILE',
+    help: 'write the body to FILE',
+  },
   {
     long: 'dump-header',
+    set: ['dumpHeader', 'string'],
     short: 'D',
     value: true,
     arg: 'FILE',
     help: "write the response headers to FILE ('-' for stdout)",
   },
-  { long: 'silent', short: 's', value: false, help: 'print no errors or warnings' },
-  { long: 'show-error', short: 'S', value: false, help: 'with -s, still print errors' },
+  {
+    long: 'silent',
+    set: ['silent', 'true'],
+    short: 's',
+    value: false,
+    help: 'print no errors or warnings',
+  },
+  {
+    long: 'show-error',
+    set: ['showError', 'true'],
+    short: 'S',
+    value: false,
+    help: 'with -s, still print errors',
+  },
   {
     long: 'verbose',
+    set: ['verbose', 'true'],
     short: 'v',
     value: false,
     help: 'print the exchange on stderr, the credential redacted',
   },
-  { long: 'fail', short: 'f', value: false, help: 'exit 22 on an HTTP error, without the body' },
-  { long: 'fail-with-body', value: false, help: 'exit 22 on an HTTP error, with the body' },
-  { long: 'location', short: 'L', value: false, help: 'follow redirects' },
+  {
+    long: 'fail',
+    set: ['fail', 'true'],
+    short: 'f',
+    value: false,
+    help: 'exit 22 on an HTTP error, without the body',
+  },
+  {
+    long: 'fail-with-body',
+    set: ['failWithBody', 'true'],
+    value: false,
+    help: 'exit 22 on an HTTP error, with the body',
+  },
+  {
+    long: 'location',
+    set: ['location', 'true'],
+    short: 'L',
+    value: false,
+    help: 'follow redirects',
+  },
   {
     long: 'max-redirs',
+    set: ['maxRedirs', 'integer'],
     value: true,
     arg: 'N',
     help: 'at most N redirects (default 50, -1 for no limit)',
   },
   {
     long: 'max-time',
+    set: ['maxTime', 'seconds'],
     short: 'm',
     value: true,
     arg: 'SECONDS',
@@ -119,19 +188,35 @@ export const CURL_OPTIONS: readonly OptionSpec[] = [
   },
   {
     long: 'connect-timeout',
+    set: ['connectTimeout', 'seconds'],
     value: true,
     arg: 'SECONDS',
     help: 'give up connecting after SECONDS (exit 28)',
   },
   {
     long: 'write-out',
+    set: ['writeOut', 'string'],
     short: 'w',
     value: true,
     arg: 'FORMAT',
     help: 'print FORMAT after the transfer (%{http_code}, %{header_json}, ...)',
   },
-  { long: 'user-agent', short: 'A', value: true, arg: 'NAME', help: 'User-Agent to send' },
-  { long: 'referer', short: 'e', value: true, arg: 'URL', help: 'Referer to send' },
+  {
+    long: 'user-agent',
+    set: ['userAgent', 'string'],
+    short: 'A',
+    value: true,
+    arg: 'NAME',
+    help: 'User-Agent to send',
+  },
+  {
+    long: 'referer',
+    set: ['referer', 'string'],
+    short: 'e',
+    value: true,
+    arg: 'URL',
+    help: 'Referer to send',
+  },
   {
     long: 'cookie',
     short: 'b',
@@ -140,20 +225,45 @@ export const CURL_OPTIONS: readonly OptionSpec[] = [
     arg: 'NAME=VALUE',
     help: 'Cookie to send (string form only)',
   },
-  { long: 'compressed', value: false, help: 'ask for a compressed response and decode it' },
-  { long: 'insecure', short: 'k', value: false, help: 'do not verify the TLS certificate' },
-  { long: 'cacert', value: true, arg: 'FILE', help: 'verify TLS with the CA certificates in FILE' },
+  {
+    long: 'compressed',
+    set: ['compressed', 'true'],
+    value: false,
+    help: 'ask for a compressed response and decode it',
+  },
+  {
+    long: 'insecure',
+    set: ['insecure', 'true'],
+    short: 'k',
+    value: false,
+    help: 'do not verify the TLS certificate',
+  },
+  {
+    long: 'cacert',
+    set: ['cacert', 'string'],
+    value: true,
+    arg: 'FILE',
+    help: 'verify TLS with the CA certificates in FILE',
+  },
   {
     long: 'retry',
+    set: ['retry', 'integer'],
     value: true,
     arg: 'N',
     help: 'retry N times on a timeout or HTTP 408, 429, 500, 502, 503, 504',
   },
-  { long: 'retry-delay', value: true, arg: 'SECONDS', help: 'wait SECONDS between retries' },
-  { long: 'url', value: true, arg: 'PATH', help: 'the path, as an option' },
+  {
+    long: 'retry-delay',
+    set: ['retryDelay', 'seconds'],
+    value: true,
+    arg: 'SECONDS',
+    help: 'wait SECONDS between retries',
+  },
+  { long: 'url', set: ['urls', 'push'], value: true, arg: 'PATH', help: 'the path, as an option' },
   { long: 'no-progress-meter', value: false, help: 'accepted; mom never draws a progress meter' },
   {
     long: 'base-url',
+    set: ['baseUrl', 'string'],
     value: true,
     mom: true,
     arg: 'URL',
@@ -161,13 +271,20 @@ export const CURL_OPTIONS: readonly OptionSpec[] = [
   },
   {
     long: 'token',
+    set: ['token', 'string'],
     value: true,
     mom: true,
     arg: 'TOKEN',
     help: "the Atlas credential (default $MOM_TOKEN, else the one stored by 'mom auth login')",
   },
-  { long: 'raw', value: false, mom: true, help: 'never pretty-print JSON on a terminal' },
-  { long: 'help', short: 'h', value: false, mom: true, help: 'show help' },
+  {
+    long: 'raw',
+    set: ['raw', 'true'],
+    value: false,
+    mom: true,
+    help: 'never pretty-print JSON on a terminal',
+  },
+  { long: 'help', set: ['help', 'true'], short: 'h', value: false, mom: true, help: 'show help' },
 ]
 
 /** One piece of request body, in command-line order. */
@@ -313,118 +430,36 @@ const DATA_KINDS: Record<string, DataItem['kind']> = {
 }
 
 function apply(out: CurlOptions, spec: OptionSpec, flag: string, value: string): void {
+  const fields = out as unknown as Record<string, unknown>
+  if (spec.set) {
+    const [field, kind] = spec.set
+    if (kind === 'true') fields[field] = true
+    else if (kind === 'string') fields[field] = value
+    else if (kind === 'push') (fields[field] as string[]).push(value)
+    else if (kind === 'integer') fields[field] = parseInteger(flag, value)
+    else fields[field] = parseSeconds(flag, value)
+    return
+  }
   const kind = DATA_KINDS[spec.long]
   if (kind) {
     out.data.push({ kind, value })
     out.dataFlag ??= flag
-    return
+  } else if (spec.long === 'form' || spec.long === 'form-string') {
+    out.form.push({ value, literal: spec.long === 'form-string' })
+    out.formFlag ??= flag
+  } else if (spec.long === 'head') {
+    out.head = true
+    out.headFlag ??= flag
+  } else if (spec.long === 'cookie') {
+    if (!value.includes('=')) {
+      throw new UsageError(
+        `option ${flag}: only the NAME=VALUE form is supported, not a cookie file`,
+        { code: 'COOKIE_FILE' },
+      )
+    }
+    out.cookies.push(value)
   }
-  switch (spec.long) {
-    case 'request':
-      out.method = value
-      return
-    case 'header':
-      out.headers.push(value)
-      return
-    case 'form':
-    case 'form-string':
-      out.form.push({ value, literal: spec.long === 'form-string' })
-      out.formFlag ??= flag
-      return
-    case 'get':
-      out.get = true
-      return
-    case 'head':
-      out.head = true
-      out.headFlag ??= flag
-      return
-    case 'include':
-      out.include = true
-      return
-    case 'output':
-      out.output = value
-      return
-    case 'dump-header':
-      out.dumpHeader = value
-      return
-    case 'silent':
-      out.silent = true
-      return
-    case 'show-error':
-      out.showError = true
-      return
-    case 'verbose':
-      out.verbose = true
-      return
-    case 'fail':
-      out.fail = true
-      return
-    case 'fail-with-body':
-      out.failWithBody = true
-      return
-    case 'location':
-      out.location = true
-      return
-    case 'max-redirs':
-      out.maxRedirs = parseInteger(flag, value)
-      return
-    case 'max-time':
-      out.maxTime = parseSeconds(flag, value)
-      return
-    case 'connect-timeout':
-      out.connectTimeout = parseSeconds(flag, value)
-      return
-    case 'write-out':
-      out.writeOut = value
-      return
-    case 'user-agent':
-      out.userAgent = value
-      return
-    case 'referer':
-      out.referer = value
-      return
-    case 'cookie':
-      if (!value.includes('=')) {
-        throw new UsageError(
-          `option ${flag}: only the NAME=VALUE form is supported, not a cookie file`,
-          { code: 'COOKIE_FILE' },
-        )
-      }
-      out.cookies.push(value)
-      return
-    case 'compressed':
-      out.compressed = true
-      return
-    case 'insecure':
-      out.insecure = true
-      return
-    case 'cacert':
-      out.cacert = value
-      return
-    case 'retry':
-      out.retry = parseInteger(flag, value)
-      return
-    case 'retry-delay':
-      out.retryDelay = parseSeconds(flag, value)
-      return
-    case 'url':
-      out.urls.push(value)
-      return
-    case 'no-progress-meter':
-      return
-    case 'base-url':
-      out.baseUrl = value
-      return
-    case 'token':
-      out.token = value
-      return
-    case 'raw':
-      out.raw = true
-      return
-    case 'help':
-      out.help = true
-      return
-  }
+  // --no-progress-meter: accepted, and there is no meter to turn off.
 }
 
 // curl's wording for a bad number: "option -m: expected a proper numerical parameter".

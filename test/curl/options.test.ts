@@ -200,3 +200,21 @@ describe('parseCurlArgs', () => {
     expect(opts).toMatchObject({ baseUrl: 'http://127.0.0.1:1', token: 't', raw: true, help: true })
   })
 })
+
+test('every option in the table changes what is parsed', () => {
+  const empty = parseCurlArgs([])
+  const samples: Record<string, string> = {
+    'max-redirs': '3',
+    'max-time': '2',
+    'connect-timeout': '2',
+    retry: '2',
+    'retry-delay': '2',
+    cookie: 'a=1',
+  }
+
+  for (const spec of CURL_OPTIONS) {
+    if (spec.long === 'no-progress-meter') continue
+    const args = spec.value ? [`--${spec.long}`, samples[spec.long] ?? 'v'] : [`--${spec.long}`]
+    expect(parseCurlArgs(args), spec.long).not.toEqual(empty)
+  }
+})

@@ -47,7 +47,8 @@ export async function runLogin(opts: LoginOptions, ctx: Context): Promise<void> 
 
   let token: string
   if (opts.withToken) {
-    token = parsePipedToken(await readAll(ctx.stdin))
+    const { readAll } = await import('../../streams.js')
+    token = parsePipedToken((await readAll(ctx.stdin)).toString('utf8'))
   } else if (ctx.isTTY.stdin) {
     token = await askToken(ctx, baseUrl)
   } else {
@@ -72,11 +73,4 @@ async function askToken(ctx: Context, baseUrl: string): Promise<string> {
     { input: ctx.stdin, output: ctx.stderr },
   )
   return answer.trim()
-}
-
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of stream)
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
-  return Buffer.concat(chunks).toString('utf8')
 }
