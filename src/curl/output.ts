@@ -115,46 +115,32 @@ export function formatWriteOut(
   return { pieces, warnings }
 }
 
+const code = (i: TransferInfo) => String(i.httpCode).padStart(3, '0')
+
+/** The --write-out variables mom knows, by curl's names (curl(1), --write-out). */
+const WRITE_OUT_VARIABLES: Readonly<Record<string, (info: TransferInfo) => string>> = {
+  http_code: code,
+  response_code: code,
+  content_type: (i) => i.contentType,
+  size_download: (i) => String(i.sizeDownload),
+  size_header: (i) => String(i.sizeHeader),
+  size_upload: (i) => String(i.sizeUpload),
+  time_total: (i) => i.timeTotal.toFixed(6),
+  url_effective: (i) => i.urlEffective,
+  header_json: (i) => formatHeaderJson(i.headers),
+  num_redirects: (i) => String(i.numRedirects),
+  method: (i) => i.method,
+  exitcode: (i) => String(i.exitCode),
+  errormsg: (i) => i.errorMessage,
+  redirect_url: (i) => i.redirectUrl,
+  remote_ip: (i) => i.remoteIp,
+  remote_port: (i) => i.remotePort,
+  scheme: (i) => i.scheme,
+  http_version: (i) => (i.httpCode ? '1.1' : '0'),
+}
+
 function writeOutVariable(name: string, info: TransferInfo): string | undefined {
-  switch (name) {
-    case 'http_code':
-    case 'response_code':
-      return String(info.httpCode).padStart(3, '0')
-    case 'content_type':
-      return info.contentType
-    case 'size_download':
-      return String(info.sizeDownload)
-    case 'size_header':
-      return String(info.sizeHeader)
-    case 'size_upload':
-      return String(info.sizeUpload)
-    case 'time_total':
-      return info.timeTotal.toFixed(6)
-    case 'url_effective':
-      return info.urlEffective
-    case 'header_json':
-      return formatHeaderJson(info.headers)
-    case 'num_redirects':
-      return String(info.numRedirects)
-    case 'method':
-      return info.method
-    case 'exitcode':
-      return String(info.exitCode)
-    case 'errormsg':
-      return info.errorMessage
-    case 'redirect_url':
-      return info.redirectUrl
-    case 'remote_ip':
-      return info.remoteIp
-    case 'remote_port':
-      return info.remotePort
-    case 'scheme':
-      return info.scheme
-    case 'http_version':
-      return info.httpCode ? '1.1' : '0'
-    default:
-      return undefined
-  }
+  return Object.hasOwn(WRITE_OUT_VARIABLES, name) ? WRITE_OUT_VARIABLES[name]!(info) : undefined
 }
 
 /**
