@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 
-import { Client, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
+import Client from 'undici/lib/dispatcher/client.js'
 
 import { CurlError, EXIT } from './exit-codes.js'
 import type { HeaderLine } from './request.js'
@@ -41,7 +42,7 @@ export interface ConnectionOptions {
  * curl's TLS and connect settings. `close()` ends them all.
  */
 export class Connections {
-  readonly #clients = new Map<string, { client: Client; used: boolean }>()
+  readonly #clients = new Map<string, { client: Dispatcher; used: boolean }>()
   readonly #options: ConnectionOptions
   #ca: Promise<Buffer | undefined> | undefined
 

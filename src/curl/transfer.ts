@@ -66,7 +66,7 @@ export async function runCurl(opts: CurlOptions, target: CurlTarget, io: CurlIo)
     })
   } catch (error) {
     if (!(error instanceof CurlError)) throw error
-    return report(opts, target, io, error, emptyInfo(target.url, opts.method ?? 'GET', started, io))
+    return report(opts, target, io, error)
   }
 
   let writeOut = opts.writeOut
@@ -97,9 +97,10 @@ export async function runCurl(opts: CurlOptions, target: CurlTarget, io: CurlIo)
       if (opts.retryDelay <= 0) delay = Math.min(delay * 2, 600_000)
       continue
     }
+    // curl prints the error line first, then the --write-out text.
+    const code = result.error ? report(opts, target, io, result.error) : 0
     if (writeOut !== undefined) await emitWriteOut(writeOut, result.info, io, target.program)
-    if (result.error) return report(opts, target, io, result.error, undefined)
-    return 0
+    return code
   }
 }
 
@@ -124,14 +125,7 @@ function retryReason(result: AttemptResult): string | undefined {
   return undefined
 }
 
-function report(
-  opts: CurlOptions,
-  target: CurlTarget,
-  io: CurlIo,
-  error: CurlError,
-  info: TransferInfo | undefined,
-): number {
-  void info
+function report(opts: CurlOptions, target: CurlTarget, io: CurlIo, error: CurlError): number {
   if (!opts.silent || opts.showError) io.stderr.write(`${target.program}: ${error.toLine()}\n`)
   return error.exitCode
 }
