@@ -1,4 +1,6 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { readFile } from 'node:fs/promises'
+import type { Socket } from 'node:net'
 
 import type { Dispatcher } from 'undici'
 import Client from 'undici/lib/dispatcher/client.js'
@@ -42,12 +44,33 @@ export interface ConnectionOptions {
  * curl's TLS and connect settings. `close()` ends them all.
  */
 export class Connections {
-  readonly #clients = new Map<string, { client: Dispatcher; used: boolean }>()
+  readonly #clients = new Map<string, { client: Dispatcher; used: boolean; id: number }>()
+  readonly #addresses = new Map<string, string>()
   readonly #options: ConnectionOptions
   #ca: Promise<Buffer | undefined> | undefined
+  readonly #onConnected = (message: unknown) => {
+    const { connectParams, socket } = message as {
+      connectParams: { protocol: string; host: string }
+      socket: Socket
+    }
+    if (socket.remoteAddress)
+      this.#addresses.set(`${connectParams.protocol}//${connectParams.host}`, socket.remoteAddress)
+  }
 
   constructor(options: ConnectionOptions) {
     this.#options = options
+    // The address a name resolved to, for -v and %{remote_ip}, as undici reports it.
+    subscribe('undici:client:connected', this.#onConnected)
+  }
+
+  /** The IP address the connection to this origin reached, once connected. */
+  remoteAddress(origin: string): string | undefined {
+    return this.#addresses.get(origin)
+  }
+
+  /** curl's connection number for -v (`#0`, `#1`, …), one per origin. */
+  idOf(origin: string): number {
+    return this.#clients.get(origin)?.id ?? this.#clients.size
   }
 
   async get(url: URL): Promise<{ client: Dispatcher; reused: boolean }> {
@@ -68,11 +91,12 @@ export class Connections {
         ...(ca ? { ca } : {}),
       },
     })
-    this.#clients.set(url.origin, { client, used: true })
+    this.#clients.set(url.origin, { client, used: true, id: this.#clients.size })
     return { client, reused: false }
   }
 
   async close(): Promise<void> {
+    unsubscribe('undici:client:connected', this.#onConnected)
     const clients = [...this.#clients.values()].map((c) => c.client)
     this.#clients.clear()
     await Promise.all(clients.map((c) => c.destroy().catch(() => undefined)))

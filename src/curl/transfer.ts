@@ -252,8 +252,13 @@ async function transferOnce(
       const { client, reused } = await connections.get(hop.url)
       const host = hop.url.hostname
       const port = hop.url.port || (hop.url.protocol === 'https:' ? '443' : '80')
-      if (reused) verbose(`* Re-using existing connection #0 with host ${host}\n`)
-      else verbose(`*   Trying ${host}:${port}...\n`)
+      const id = connections.idOf(hop.url.origin)
+      if (reused) {
+        verbose(
+          '* Found bundle for host: 0x0 [serially]\n* Can not multiplex, even if we wanted to\n',
+        )
+        verbose(`* Re-using existing connection #${id} with host ${host}\n`)
+      }
 
       let head: ResponseHead | undefined
       let follow: URL | undefined
@@ -299,10 +304,13 @@ async function transferOnce(
         {
           onConnect: (wasReused) => {
             connected = true
-            if (!wasReused)
+            if (!wasReused) {
+              const ip = connections.remoteAddress(hop.url.origin) ?? bare(host)
+              const shown = ip.includes(':') ? `[${ip}]` : ip
               verbose(
-                `* Connected to ${host} (${host.replace(/^\[|\]$/g, '')}) port ${port} (#0)\n`,
+                `*   Trying ${shown}:${port}...\n* Connected to ${bare(host)} (${ip}) port ${port} (#${id})\n`,
               )
+            }
             verbose(formatVerboseRequest(hop.method, hop.url, hop.headers))
             if (hop.body && hop.body.length > 0) verbose(`} [${hop.body.length} bytes data]\n`)
           },
@@ -327,7 +335,7 @@ async function transferOnce(
             if (follow) verbose('* Ignoring the response-body\n')
             if (stopsHere) {
               verbose(
-                `* The requested URL returned error: ${response.statusCode}\n* Closing connection 0\n`,
+                `* The requested URL returned error: ${response.statusCode}\n* Closing connection ${id}\n`,
               )
               state.onAbort?.(
                 new CurlError(
@@ -416,12 +424,22 @@ async function transferOnce(
         info.sizeDownload = received
         info.urlEffective = hop.url.href
         info.method = hop.method
-        info.remoteIp = hop.url.hostname.replace(/^\[|\]$/g, '')
+        info.remoteIp = connections.remoteAddress(hop.url.origin) ?? bare(host)
         info.remotePort = port
         info.scheme = hop.url.protocol.replace(/:$/, '').toUpperCase()
         info.redirectUrl = redirectLocation(response, hop.url)?.href ?? ''
       }
       if (hopError) {
+        if (!connected) {
+          verbose(`*   Trying ${host}:${port}...\n`)
+          if ((hopError as CurlError).exitCode === EXIT.COULDNT_CONNECT) {
+            verbose(`* connect to ${bare(host)} port ${port} failed: Connection refused\n`)
+          }
+        }
+        const failure = timedOut ?? hopError
+        if (failure instanceof CurlError && failure.exitCode !== EXIT.HTTP_RETURNED_ERROR) {
+          verbose(`* ${failure.message}\n* Closing connection ${id}\n`)
+        }
         const error =
           timedOut ??
           (hopError instanceof CurlError
@@ -438,13 +456,14 @@ async function transferOnce(
         )
       }
       if (!follow || !response) {
-        verbose(`* Connection #0 to host ${host} left intact\n`)
+        verbose(`* Connection #${id} to host ${bare(host)} left intact\n`)
         if (!output.isStdout && opts.head === false) await output.sink().catch(() => undefined)
         return finish(undefined)
       }
 
-      verbose(`* Connection #0 to host ${host} left intact\n`)
+      verbose(`* Connection #${id} to host ${bare(host)} left intact\n`)
       if (opts.maxRedirs >= 0 && info.numRedirects >= opts.maxRedirs) {
+        verbose(`* Maximum (${opts.maxRedirs}) redirects followed\n`)
         return finish(
           new CurlError(EXIT.TOO_MANY_REDIRECTS, `Maximum (${opts.maxRedirs}) redirects followed`),
         )
@@ -527,6 +546,10 @@ function nextHop(
       h.name.toLowerCase() === 'host' && h.value === hop.url.host ? { ...h, value: url.host } : h,
     )
   return { hop: { method, url, headers, body }, isPost: post }
+}
+
+function bare(host: string): string {
+  return host.replace(/^\[|\]$/g, '')
 }
 
 function isJsonType(type: string): boolean {

@@ -231,6 +231,39 @@ const cases: Case[] = [
     code: 22,
   },
   {
+    name: '-v follows a redirect on the same connection',
+    args: ['-sv', '-L'],
+    route: `/redirect/302?to=${S}/json`,
+    stderr: true,
+    code: 0,
+  },
+  { name: '-v on an empty reply', args: ['-sSv'], route: '/empty', stderr: true, code: 52 },
+  {
+    name: '-v when -m runs out',
+    args: ['-sSv', '-m', '1'],
+    route: '/slow',
+    stderr: true,
+    code: 28,
+  },
+  {
+    name: '-v at the redirect limit',
+    args: ['-sSv', '-L', '--max-redirs', '0'],
+    route: `/redirect/302?to=${S}/json`,
+    stderr: true,
+    code: 47,
+  },
+  {
+    name: '-v on a closed port',
+    args: ['-sSv'],
+    route: '',
+    momPath: '/x',
+    curlUrl: () => `http://127.0.0.1:${closedPort}/x`,
+    momBase: () => `http://127.0.0.1:${closedPort}`,
+    stderr: true,
+    received: false,
+    code: 7,
+  },
+  {
     name: '-f exits 22 with an error line',
     args: ['-f', '--no-progress-meter'],
     route: '/status/404',
@@ -720,6 +753,7 @@ function normaliseStderr(text: string): string {
       /^> Accept-Encoding: deflate, gzip, br, zstd/gm,
       '> Accept-Encoding: deflate, gzip, br',
     )
+    .replace(/Found bundle for host: 0x[0-9a-f]+/g, 'Found bundle for host: 0x0')
 }
 
 interface NormalRequest {
