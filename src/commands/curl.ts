@@ -148,8 +148,14 @@ async function buildIo(ctx: Context, raw: boolean): Promise<CurlIo> {
   const { createWriteStream } = await import('node:fs')
   const { readFile } = await import('node:fs/promises')
   const { resolve } = await import('node:path')
+  // A reader that went away (`mom curl … | head`) makes further writes fail with curl's exit 23.
+  let broken: Error | undefined
+  ctx.stdout.on('error', (error: Error) => (broken ??= error))
   const stdout: Sink = {
-    write: (chunk) => ctx.stdout.write(chunk),
+    write: (chunk) => {
+      if (broken) throw broken
+      return ctx.stdout.write(chunk)
+    },
     drain: () => drained(ctx.stdout),
     end: () => Promise.resolve(),
   }

@@ -140,7 +140,8 @@ async function emitWriteOut(
   for (const warning of warnings) io.stderr.write(`${program}: ${warning}\n`)
   for (const piece of pieces) {
     if (piece.stream === 'stderr') io.stderr.write(piece.text)
-    else io.stdout.write(piece.text)
+    // A closed stdout has already been reported as exit 23.
+    else await Promise.resolve(io.stdout.write(piece.text)).catch(() => undefined)
   }
 }
 
@@ -270,6 +271,7 @@ async function transferOnce(
       let wire = 0
       // Body bytes go out in order; past HIGH_WATER queued bytes the response is paused until
       // the destination drains, so a large download never piles up in memory.
+      const state = { onAbort: undefined as ((error: Error) => void) | undefined }
       let queued = 0
       let paused = false
       let resume: (() => void) | undefined
@@ -289,13 +291,13 @@ async function transferOnce(
             resume?.()
           }
         })
-        chain.catch(() => undefined)
+        // A destination that fails (a closed pipe, a full disk) ends the transfer, as in curl.
+        chain.catch(() => state.onAbort?.(new CurlError(EXIT.WRITE_ERROR)))
         if (queued > HIGH_WATER) paused = true
       }
       received = 0
       expected = undefined
       const pending: Promise<unknown>[] = []
-      const state = { onAbort: undefined as ((error: Error) => void) | undefined }
       abortHop = (error) => state.onAbort?.(error)
 
       const hopPromise = sendHop(
