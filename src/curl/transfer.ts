@@ -272,13 +272,22 @@ async function transferOnce(
       // Body bytes go out in order; past HIGH_WATER queued bytes the response is paused until
       // the destination drains, so a large download never piles up in memory.
       const state = { onAbort: undefined as ((error: Error) => void) | undefined }
+      let guardTerminal = io.stdoutIsTTY && opts.output === undefined
+      let binaryRefused = false
       let queued = 0
       let paused = false
       let resume: (() => void) | undefined
       let chain: Promise<void> = Promise.resolve()
       const emit = (chunk: Buffer) => {
         if (pretty) return void pretty.push(chunk)
-        enqueue(chunk)
+        if (guardTerminal && chunk.includes(0)) {
+          // curl refuses to print binary data on a terminal unless told `-o -`.
+          guardTerminal = false
+          binaryRefused = true
+          if (!opts.silent) io.stderr.write(BINARY_WARNING)
+          return void state.onAbort?.(new CurlError(EXIT.WRITE_ERROR))
+        }
+        if (!binaryRefused) enqueue(chunk)
       }
       const enqueue = (chunk: Buffer) => {
         queued += chunk.length
@@ -405,8 +414,11 @@ async function transferOnce(
       if (pretty && !hopError) {
         const raw = Buffer.concat(pretty)
         const shown = io.prettyJson!(raw.toString('utf8'))
-        enqueue(shown === undefined ? raw : Buffer.from(shown))
+        pretty = undefined
+        if (shown === undefined) emit(raw)
+        else enqueue(Buffer.from(shown))
       }
+      if (binaryRefused) hopError ??= new CurlError(EXIT.WRITE_ERROR)
       pending.push(chain)
       await Promise.all(pending).catch((error) => {
         hopError ??= new CurlError(EXIT.WRITE_ERROR, `Failure writing output to destination`)
@@ -496,6 +508,9 @@ async function transferOnce(
 }
 
 const HIGH_WATER = 1 << 20
+
+const BINARY_WARNING =
+  'Warning: Binary output can mess up your terminal. Use "--output -" to tell mom curl to output it to your terminal anyway, or consider "--output <FILE>" to save to a file.\n'
 
 const FOLLOWED = new Set([301, 302, 303, 307, 308])
 

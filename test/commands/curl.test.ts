@@ -297,3 +297,24 @@ describe('mom curl: writing files', () => {
     expect(await readFile(join(dir, 'out.json'), 'utf8')).toBe(JSON_BODY)
   })
 })
+
+describe('mom curl: binary output on a terminal', () => {
+  test('refuses to print binary data on a terminal with exit 23, as curl does', async () => {
+    const r = await curl(['/v1/apis/http/stub/export'], { tty: { stdout: true } })
+    const quiet = await curl(['-sS', '/v1/apis/http/stub/export'], { tty: { stdout: true } })
+
+    expect(quiet.stderr).toBe('mom: (23) Failure writing output to destination\n')
+    expect(r.code).toBe(23)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toBe(
+      'Warning: Binary output can mess up your terminal. Use "--output -" to tell mom curl to output it to your terminal anyway, or consider "--output <FILE>" to save to a file.\nmom: (23) Failure writing output to destination\n',
+    )
+  })
+
+  test('prints it with -o -', async () => {
+    const r = await curl(['-sS', '-o', '-', '/v1/apis/http/stub/export'], { tty: { stdout: true } })
+
+    expect(r.code).toBe(0)
+    expect(r.bytes.length).toBe(38)
+  })
+})
