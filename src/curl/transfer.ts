@@ -1,6 +1,4 @@
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib'
-import type { Transform } from 'node:stream'
-
+import { BodyWriter, Output, startDecoder, type Sink } from './body.js'
 import { CurlError, EXIT } from './exit-codes.js'
 import type { CurlOptions } from './options.js'
 import {
@@ -15,15 +13,7 @@ import { buildRequest, type HeaderLine, type RequestPlan } from './request.js'
 export { checkRequestOptions } from './request.js'
 import { Connections, sendHop, type HopRequest, type ResponseHead } from './send.js'
 
-/** A place bytes can go: standard output or a file opened by -o or -D. */
-export interface Sink {
-  /** Answers false when the caller should wait for `drain()` before writing more. */
-  write(chunk: Buffer | string): boolean
-  /** Resolves when the sink can take more, or when it has failed or closed. */
-  drain(): Promise<void>
-  /** Resolves once everything written has been flushed (files are closed). */
-  end(): Promise<void>
-}
+export type { Sink } from './body.js'
 
 /** What a transfer may touch; the command supplies the real streams, tests their own. */
 export interface CurlIo {
@@ -166,36 +156,6 @@ function emptyInfo(url: URL, method: string, started: number, io: CurlIo): Trans
   }
 }
 
-/** Where the body (and, with -i or -I, the headers) goes; opened when the first byte arrives. */
-class Output {
-  #sink: Sink | undefined
-  #opening: Promise<Sink> | undefined
-  readonly #path: string | undefined
-  readonly #io: CurlIo
-  failed = false
-
-  constructor(path: string | undefined, io: CurlIo) {
-    this.#path = path === '-' ? undefined : path
-    this.#io = io
-  }
-
-  get isStdout(): boolean {
-    return this.#path === undefined
-  }
-
-  async sink(): Promise<Sink> {
-    if (this.#sink) return this.#sink
-    if (this.#path === undefined) return (this.#sink = this.#io.stdout)
-    this.#opening ??= this.#io.openFile(this.#path)
-    this.#sink = await this.#opening
-    return this.#sink
-  }
-
-  async close(): Promise<void> {
-    if (this.#sink && this.#sink !== this.#io.stdout) await this.#sink.end()
-  }
-}
-
 async function transferOnce(
   opts: CurlOptions,
   plan: RequestPlan,
@@ -208,8 +168,9 @@ async function transferOnce(
     cacert: opts.cacert,
     connectTimeout: opts.connectTimeout,
   })
-  const output = new Output(opts.output, io)
-  const dump = opts.dumpHeader === undefined ? undefined : new Output(opts.dumpHeader, io)
+  const output = new Output(opts.output, io.stdout, io.openFile)
+  const dump =
+    opts.dumpHeader === undefined ? undefined : new Output(opts.dumpHeader, io.stdout, io.openFile)
   const info = emptyInfo(plan.url, plan.method, started, io)
   const verbose = (text: string) => {
     if (opts.verbose) io.stderr.write(text)
@@ -264,46 +225,20 @@ async function transferOnce(
       let head: ResponseHead | undefined
       let follow: URL | undefined
       let failed = false
-      let decoder: Transform | undefined
-      let decodeDone: Promise<void> | undefined
-      let pretty: Buffer[] | undefined
+      let decoding: ReturnType<typeof startDecoder>
       let chunked = false
       let wire = 0
-      // Body bytes go out in order; past HIGH_WATER queued bytes the response is paused until
-      // the destination drains, so a large download never piles up in memory.
       const state = { onAbort: undefined as ((error: Error) => void) | undefined }
-      let guardTerminal = io.stdoutIsTTY && opts.output === undefined
-      let binaryRefused = false
-      let queued = 0
-      let paused = false
-      let resume: (() => void) | undefined
-      let chain: Promise<void> = Promise.resolve()
-      const emit = (chunk: Buffer) => {
-        if (pretty) return void pretty.push(chunk)
-        if (guardTerminal && chunk.includes(0)) {
+      const body = new BodyWriter(output, {
+        guardTerminal: io.stdoutIsTTY && opts.output === undefined,
+        onBinary: () => {
           // curl refuses to print binary data on a terminal unless told `-o -`.
-          guardTerminal = false
-          binaryRefused = true
           if (!opts.silent) io.stderr.write(BINARY_WARNING)
-          return void state.onAbort?.(new CurlError(EXIT.WRITE_ERROR))
-        }
-        if (!binaryRefused) enqueue(chunk)
-      }
-      const enqueue = (chunk: Buffer) => {
-        queued += chunk.length
-        chain = chain.then(async () => {
-          const sink = await output.sink()
-          if (!sink.write(chunk)) await sink.drain()
-          queued -= chunk.length
-          if (paused && queued < HIGH_WATER / 2) {
-            paused = false
-            resume?.()
-          }
-        })
+          state.onAbort?.(new CurlError(EXIT.WRITE_ERROR))
+        },
         // A destination that fails (a closed pipe, a full disk) ends the transfer, as in curl.
-        chain.catch(() => state.onAbort?.(new CurlError(EXIT.WRITE_ERROR)))
-        if (queued > HIGH_WATER) paused = true
-      }
+        onFailure: () => state.onAbort?.(new CurlError(EXIT.WRITE_ERROR)),
+      })
       received = 0
       expected = undefined
       const pending: Promise<unknown>[] = []
@@ -327,7 +262,7 @@ async function transferOnce(
           },
           onResponse: (response, resumeBody) => {
             head = response
-            resume = resumeBody
+            body.resume = resumeBody
             const headerOf = (name: string) =>
               response.headers.find(([n]) => n.toLowerCase() === name)?.[1]
             const length = headerOf('content-length')
@@ -338,7 +273,7 @@ async function transferOnce(
             verbose(formatVerboseResponse(response, stopsHere))
             const block = formatHeaderBlock(response)
             info.sizeHeader += Buffer.byteLength(block, 'latin1')
-            if (opts.include || opts.head) enqueue(Buffer.from(block, 'latin1'))
+            if (opts.include || opts.head) body.writeRaw(Buffer.from(block, 'latin1'))
             if (dump) pending.push(dump.sink().then((s) => s.write(Buffer.from(block, 'latin1'))))
             const after = headerOf('retry-after')
             retryAfter =
@@ -358,32 +293,11 @@ async function transferOnce(
             }
             chunked = /chunked/i.test(headerOf('transfer-encoding') ?? '')
             const type = headerOf('content-type') ?? ''
-            if (
-              !follow &&
-              io.prettyJson &&
-              output.isStdout &&
-              hop.method !== 'HEAD' &&
-              isJsonType(type)
-            )
-              pretty = []
-            const encoding = (headerOf('content-encoding') ?? '').trim().toLowerCase()
-            if (!follow && opts.compressed && hop.method !== 'HEAD') {
-              decoder = createDecoder(encoding)
-              if (decoder) {
-                const d = decoder
-                decodeDone = new Promise<void>((resolve, reject) => {
-                  d.on('data', emit)
-                  d.on('end', resolve)
-                  d.on('error', (error) =>
-                    reject(
-                      new CurlError(
-                        EXIT.BAD_CONTENT_ENCODING,
-                        `Error while processing content unencoding: ${error.message}`,
-                      ),
-                    ),
-                  )
-                })
-              }
+            const isBody = !follow && hop.method !== 'HEAD'
+            if (isBody && io.prettyJson && output.isStdout && isJsonType(type))
+              body.bufferForPretty()
+            if (isBody && opts.compressed) {
+              decoding = startDecoder(headerOf('content-encoding') ?? '', (c) => body.writeBody(c))
             }
           },
           onData: (chunk) => {
@@ -391,9 +305,9 @@ async function transferOnce(
             // curl's -v counts the bytes read off the wire, chunked framing included.
             wire += chunked ? chunk.length.toString(16).length + 4 + chunk.length : chunk.length
             if (follow) return true
-            if (decoder) decoder.write(chunk)
-            else emit(chunk)
-            return !paused
+            if (decoding) decoding.decoder.write(chunk)
+            else body.writeBody(chunk)
+            return !body.paused
           },
         },
         reused,
@@ -407,19 +321,13 @@ async function transferOnce(
       if (!hopError && wire > 0 && (!io.stdoutIsTTY || follow)) {
         verbose(`{ [${chunked ? wire + 5 : wire} bytes data]\n`)
       }
-      if (decoder) {
-        decoder.end()
-        if (!hopError) await decodeDone!.catch((error) => (hopError = error))
+      if (decoding) {
+        decoding.decoder.end()
+        if (!hopError) await decoding.done.catch((error) => (hopError = error))
       }
-      if (pretty && !hopError) {
-        const raw = Buffer.concat(pretty)
-        const shown = io.prettyJson!(raw.toString('utf8'))
-        pretty = undefined
-        if (shown === undefined) emit(raw)
-        else enqueue(Buffer.from(shown))
-      }
-      if (binaryRefused) hopError ??= new CurlError(EXIT.WRITE_ERROR)
-      pending.push(chain)
+      if (io.prettyJson && !hopError) body.finishPretty(io.prettyJson)
+      if (body.refused) hopError ??= new CurlError(EXIT.WRITE_ERROR)
+      pending.push(body.done())
       await Promise.all(pending).catch((error) => {
         hopError ??= new CurlError(EXIT.WRITE_ERROR, `Failure writing output to destination`)
         if (!opts.silent && opts.output) {
@@ -507,8 +415,6 @@ async function transferOnce(
   }
 }
 
-const HIGH_WATER = 1 << 20
-
 const BINARY_WARNING =
   'Warning: Binary output can mess up your terminal. Use "--output -" to tell mom curl to output it to your terminal anyway, or consider "--output <FILE>" to save to a file.\n'
 
@@ -571,13 +477,6 @@ function bare(host: string): string {
 
 function isJsonType(type: string): boolean {
   return /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(type.trim())
-}
-
-function createDecoder(encoding: string): Transform | undefined {
-  if (encoding === 'gzip' || encoding === 'x-gzip') return createGunzip()
-  if (encoding === 'deflate') return createInflate()
-  if (encoding === 'br') return createBrotliDecompress()
-  return undefined
 }
 
 function describeFsError(error: unknown): string {
