@@ -48,6 +48,21 @@ interface Case {
 const S = '/v1/apis/http/stub'
 let closedPort = 0
 
+/** A request to a port nothing listens on: curl exit 7, nothing received. */
+function closedPortCase(name: string, args: string[], extra: Partial<Case> = {}): Case {
+  return {
+    name,
+    args,
+    route: '',
+    momPath: '/x',
+    curlUrl: () => `http://127.0.0.1:${closedPort}/x`,
+    momBase: () => `http://127.0.0.1:${closedPort}`,
+    received: false,
+    code: 7,
+    ...extra,
+  }
+}
+
 const cases: Case[] = [
   { name: 'a plain GET', args: [], route: '/json', code: 0 },
   { name: '-i prints the status line and headers', args: ['-i'], route: '/status/404', code: 0 },
@@ -252,17 +267,7 @@ const cases: Case[] = [
     stderr: true,
     code: 47,
   },
-  {
-    name: '-v on a closed port',
-    args: ['-sSv'],
-    route: '',
-    momPath: '/x',
-    curlUrl: () => `http://127.0.0.1:${closedPort}/x`,
-    momBase: () => `http://127.0.0.1:${closedPort}`,
-    stderr: true,
-    received: false,
-    code: 7,
-  },
+  closedPortCase('-v on a closed port', ['-sSv'], { stderr: true }),
   {
     name: '-f exits 22 with an error line',
     args: ['-f', '--no-progress-meter'],
@@ -409,27 +414,14 @@ const cases: Case[] = [
     stderr: true,
     code: 0,
   },
-  {
-    name: '-w on a failed connection',
-    args: ['-s', '-w', '%{http_code}|%{header_json}|%{size_download}'],
-    route: '',
-    momPath: '/x',
-    curlUrl: () => `http://127.0.0.1:${closedPort}/x`,
-    momBase: () => `http://127.0.0.1:${closedPort}`,
-    received: false,
-    code: 7,
-  },
-  {
-    name: '-w comes after the error line',
-    args: ['-sS', '-w', 'W%{stderr}X\\n'],
-    route: '',
-    momPath: '/x',
-    curlUrl: () => `http://127.0.0.1:${closedPort}/x`,
-    momBase: () => `http://127.0.0.1:${closedPort}`,
+  closedPortCase('-w on a failed connection', [
+    '-s',
+    '-w',
+    '%{http_code}|%{header_json}|%{size_download}',
+  ]),
+  closedPortCase('-w comes after the error line', ['-sS', '-w', 'W%{stderr}X\\n'], {
     stderr: true,
-    received: false,
-    code: 7,
-  },
+  }),
   {
     name: '-w with -f on an HTTP error',
     args: ['-sS', '-f', '-w', '%{http_code} %{exitcode}\\n'],
@@ -493,17 +485,7 @@ const cases: Case[] = [
     code: 0,
   },
   { name: 'an empty reply is exit 52', args: ['-sS'], route: '/empty', stderr: true, code: 52 },
-  {
-    name: 'a closed port is exit 7',
-    args: ['-sS'],
-    route: '',
-    momPath: '/x',
-    curlUrl: () => `http://127.0.0.1:${closedPort}/x`,
-    momBase: () => `http://127.0.0.1:${closedPort}`,
-    stderr: true,
-    received: false,
-    code: 7,
-  },
+  closedPortCase('a closed port is exit 7', ['-sS'], { stderr: true }),
   {
     name: 'a malformed URL is exit 3',
     args: ['-sS'],
