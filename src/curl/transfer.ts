@@ -301,6 +301,8 @@ async function transferOnce(
             }
           },
           onData: (chunk) => {
+            // -I with -X GET still reads no body, as curl does.
+            if (opts.head) return true
             received += chunk.length
             // curl's -v counts the bytes read off the wire, chunked framing included.
             wire += chunked ? chunk.length.toString(16).length + 4 + chunk.length : chunk.length
