@@ -356,13 +356,11 @@ export function parseCurlArgs(args: readonly string[]): CurlOptions {
     }
   }
   // Non-strict, so that a value may start with a dash as in curl; every token is checked below.
-  const { tokens } = parseArgs({
-    args: [...args],
-    options,
-    strict: false,
-    allowPositionals: true,
-    tokens: true,
-  })
+  const tokenize = (list: string[]) =>
+    parseArgs({ args: list, options, strict: false, allowPositionals: true, tokens: true }).tokens
+  let tokens = tokenize([...args])
+  const expanded = expandAbbreviations(args, tokens)
+  if (expanded) tokens = tokenize(expanded)
 
   const out = emptyOptions()
   for (const token of tokens) {
@@ -390,6 +388,35 @@ export function parseCurlArgs(args: readonly string[]): CurlOptions {
       throw new UsageError(`option ${token.rawName} requires a value`, { code: 'MISSING_VALUE' })
     }
     apply(out, spec, token.rawName, token.value ?? '')
+  }
+  return out
+}
+
+/**
+ * curl accepts any unambiguous start of a long option (`--verb` for --verbose); the arguments
+ * with such abbreviations written out in full, or undefined when there are none. An ambiguous
+ * one is a usage error, as in curl.
+ */
+function expandAbbreviations(
+  args: readonly string[],
+  tokens: ReturnType<typeof parseArgs>['tokens'],
+): string[] | undefined {
+  let out: string[] | undefined
+  for (const token of tokens ?? []) {
+    if (token.kind !== 'option' || !token.rawName.startsWith('--') || BY_LONG.has(token.name))
+      continue
+    if (token.inlineValue) continue
+    const matches = CURL_OPTIONS.filter((spec) => spec.long.startsWith(token.name))
+    if (matches.length > 1) {
+      throw new UsageError(`option ${token.rawName} is ambiguous`, {
+        code: 'AMBIGUOUS_OPTION',
+        hint: `it could be ${matches.map((m) => `--${m.long}`).join(', ')}`,
+      })
+    }
+    if (matches.length === 1) {
+      out ??= [...args]
+      out[token.index] = `--${matches[0]!.long}`
+    }
   }
   return out
 }

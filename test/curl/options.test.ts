@@ -218,3 +218,19 @@ test('every option in the table changes what is parsed', () => {
     expect(parseCurlArgs(args), spec.long).not.toEqual(empty)
   }
 })
+
+test('reads an unambiguous start of a long option, as curl does', () => {
+  const opts = parseCurlArgs(['--verb', '--max-t', '1', '--sil', '/p'])
+
+  expect(opts).toMatchObject({ verbose: true, maxTime: 1, silent: true, urls: ['/p'] })
+})
+
+test('refuses an ambiguous start of a long option', () => {
+  expect(refusal(['--data-b', 'x', '--re', 'x', '/p']).toLine()).toBe(
+    'option --re is ambiguous; it could be --request, --referer, --retry, --retry-delay',
+  )
+})
+
+test('does not expand a value that looks like an option', () => {
+  expect(parseCurlArgs(['-d', '--verb', '/p']).data).toEqual([{ kind: 'data', value: '--verb' }])
+})
