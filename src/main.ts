@@ -27,9 +27,7 @@ export async function runMom(ctx: Context, argv: readonly string[]): Promise<num
 
 export function buildProgram(ctx: Context): Command {
   const program = new Command('mom')
-    .description(
-      'Edit Atlas configuration files, run an Atlas locally, and send requests through it.',
-    )
+    .description('Edit Atlas configuration files, run an Atlas locally, and send requests through it.')
     .version(pkg.version, '--version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .helpCommand(false)

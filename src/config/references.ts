@@ -32,8 +32,7 @@ export function findReferences(text: string): Reference[] {
   const references: Reference[] = []
   for (let start = text.indexOf(OPEN); start !== -1; start = text.indexOf(OPEN, start)) {
     const close = text.indexOf(CLOSE, start + OPEN.length)
-    if (close === -1)
-      throw new ReferenceSyntaxError(start, 'unclosed "${{"; expected "${{ NAME }}"')
+    if (close === -1) throw new ReferenceSyntaxError(start, 'unclosed "${{"; expected "${{ NAME }}"')
     const name = text.slice(start + OPEN.length, close).replace(/^[ \t]+|[ \t]+$/g, '')
     if (!NAME.test(name)) {
       throw new ReferenceSyntaxError(

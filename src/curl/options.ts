@@ -260,6 +260,8 @@ export const CURL_OPTIONS: readonly OptionSpec[] = [
     help: 'wait SECONDS between retries',
   },
   { long: 'url', set: ['urls', 'push'], value: true, arg: 'PATH', help: 'the path, as an option' },
+  // LIMITATION: mom never draws curl's progress meter on stderr (curl does when the body goes
+  // to a file or a pipe without -s); a fix needs a meter that redraws curl's columns each second.
   { long: 'no-progress-meter', value: false, help: 'accepted; mom never draws a progress meter' },
   {
     long: 'base-url',

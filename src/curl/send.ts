@@ -124,6 +124,9 @@ export function sendHop(
   reused: boolean,
   signal: { onAbort?: (error: Error) => void },
 ): Promise<void> {
+  // LIMITATION: undici adds `connection: keep-alive`, writes Content-Length after the other
+  // headers, and sends `content-length: 0` for a POST, PUT or PATCH without a body, so the
+  // server sees those three details differently from curl; a fix needs a raw HTTP/1.1 writer.
   const flat: string[] = []
   for (const header of request.headers) flat.push(header.name, header.value)
   const started = Date.now()
@@ -154,6 +157,8 @@ export function sendHop(
         }
         const length = headers.find(([name]) => name.toLowerCase() === 'content-length')
         expected = length ? Number(length[1]) : undefined
+        // LIMITATION: the status line always reads HTTP/1.1, even from an HTTP/1.0 server, because
+        // undici does not report the version it parsed; a fix needs that from undici's parser.
         callbacks.onResponse({ statusCode, statusText, httpVersion: '1.1', headers }, resume)
         return true
       },

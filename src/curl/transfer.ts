@@ -215,6 +215,8 @@ async function transferOnce(
       const host = hop.url.hostname
       const port = hop.url.port || (hop.url.protocol === 'https:' ? '443' : '80')
       const id = connections.idOf(hop.url.origin)
+      // LIMITATION: -v shows no TLS handshake lines (`* SSL connection using …`) and prints 0x0
+      // where curl prints a pointer; a fix needs the TLS details from undici's socket.
       if (reused) {
         verbose(
           '* Found bundle for host: 0x0 [serially]\n* Can not multiplex, even if we wanted to\n',

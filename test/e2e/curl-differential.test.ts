@@ -69,7 +69,13 @@ const cases: Case[] = [
   { name: '-I sends HEAD and prints the headers', args: ['-I'], route: '/json', code: 0 },
   { name: '--head -s', args: ['--head', '-s'], route: '/status/204', code: 0 },
   { name: '-X PUT', args: ['-X', 'PUT'], route: '/status/200', code: 0 },
-  { name: '-I -X GET prints only the headers', args: ['-s', '-I', '-X', 'GET', '-w', '%{size_download}\\n'], route: '/json', code: 0 },
+  { name: 'abbreviated long options', args: ['--sil', '--inc'], route: '/json', code: 0 },
+  {
+    name: '-I -X GET prints only the headers',
+    args: ['-s', '-I', '-X', 'GET', '-w', '%{size_download}\\n'],
+    route: '/json',
+    code: 0,
+  },
   { name: '-XDELETE', args: ['-XDELETE'], route: '/status/200', code: 0 },
   {
     name: '--request=PATCH is not curl syntax',
