@@ -260,9 +260,12 @@ export const CURL_OPTIONS: readonly OptionSpec[] = [
     help: 'wait SECONDS between retries',
   },
   { long: 'url', set: ['urls', 'push'], value: true, arg: 'PATH', help: 'the path, as an option' },
-  // LIMITATION: mom never draws curl's progress meter on stderr (curl does when the body goes
-  // to a file or a pipe without -s); a fix needs a meter that redraws curl's columns each second.
-  { long: 'no-progress-meter', value: false, help: 'accepted; mom never draws a progress meter' },
+  {
+    long: 'no-progress-meter',
+    set: ['noProgressMeter', 'true'],
+    value: false,
+    help: 'no progress meter on stderr, errors still shown',
+  },
   {
     long: 'base-url',
     set: ['baseUrl', 'string'],
@@ -328,6 +331,7 @@ export interface CurlOptions {
   referer?: string
   cookies: string[]
   compressed: boolean
+  noProgressMeter: boolean
   insecure: boolean
   cacert?: string
   retry: number
@@ -441,6 +445,7 @@ function emptyOptions(): CurlOptions {
     maxRedirs: 50,
     cookies: [],
     compressed: false,
+    noProgressMeter: false,
     insecure: false,
     retry: 0,
     retryDelay: 0,
@@ -488,7 +493,6 @@ function apply(out: CurlOptions, spec: OptionSpec, flag: string, value: string):
     }
     out.cookies.push(value)
   }
-  // --no-progress-meter: accepted, and there is no meter to turn off.
 }
 
 // curl's wording for a bad number: "option -m: expected a proper numerical parameter".

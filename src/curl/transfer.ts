@@ -1,5 +1,6 @@
 import { BodyWriter, Output, startDecoder, type Sink } from './body.js'
 import { CurlError, EXIT } from './exit-codes.js'
+import { ProgressMeter } from './progress.js'
 import type { CurlOptions } from './options.js'
 import {
   formatHeaderBlock,
@@ -175,6 +176,10 @@ async function transferOnce(
   const verbose = (text: string) => {
     if (opts.verbose) io.stderr.write(text)
   }
+  // curl draws its meter unless -s or --no-progress-meter, or when the body goes to a terminal.
+  const showMeter = !opts.silent && !opts.noProgressMeter && !(io.stdoutIsTTY && output.isStdout)
+  const meter = showMeter ? new ProgressMeter((text) => io.stderr.write(text), io.now) : undefined
+  meter?.start()
 
   let hop: HopRequest = {
     method: plan.method,
@@ -243,6 +248,12 @@ async function transferOnce(
       })
       received = 0
       expected = undefined
+      meter?.update({
+        downloaded: 0,
+        downloadTotal: undefined,
+        uploaded: 0,
+        uploadTotal: undefined,
+      })
       const pending: Promise<unknown>[] = []
       abortHop = (error) => state.onAbort?.(error)
 
@@ -252,6 +263,8 @@ async function transferOnce(
         {
           onConnect: (wasReused) => {
             connected = true
+            const sent = hop.body?.length ?? 0
+            meter?.update({ uploaded: sent, uploadTotal: sent || undefined })
             if (!wasReused) {
               const ip = connections.remoteAddress(hop.url.origin) ?? bare(host)
               const shown = ip.includes(':') ? `[${ip}]` : ip
@@ -269,6 +282,7 @@ async function transferOnce(
               response.headers.find(([n]) => n.toLowerCase() === name)?.[1]
             const length = headerOf('content-length')
             expected = length === undefined ? undefined : Number(length)
+            meter?.update({ downloadTotal: expected })
             follow = redirectTarget(opts, response, hop.url)
             failed = !follow && (opts.fail || opts.failWithBody) && response.statusCode >= 400
             const stopsHere = failed && !opts.failWithBody
@@ -306,6 +320,7 @@ async function transferOnce(
             // -I with -X GET still reads no body, as curl does.
             if (opts.head) return true
             received += chunk.length
+            meter?.update({ downloaded: received })
             // curl's -v counts the bytes read off the wire, chunked framing included.
             wire += chunked ? chunk.length.toString(16).length + 4 + chunk.length : chunk.length
             if (follow) return true
@@ -355,6 +370,7 @@ async function transferOnce(
         info.scheme = hop.url.protocol.replace(/:$/, '').toUpperCase()
         info.redirectUrl = redirectLocation(response, hop.url)?.href ?? ''
       }
+      meter?.endLine()
       if (hopError) {
         if (!connected) {
           verbose(`*   Trying ${host}:${port}...\n`)
@@ -406,6 +422,7 @@ async function transferOnce(
   }
 
   async function finish(failure: CurlError | undefined): Promise<AttemptResult> {
+    meter?.stop()
     let error = failure
     const writeFailed = () => {
       error ??= new CurlError(EXIT.WRITE_ERROR)

@@ -181,7 +181,7 @@ describe('mom curl: paths and URLs', () => {
 
 describe('mom curl: errors and silence', () => {
   test('prints curl error lines with the mom prefix', async () => {
-    const r = await curl(['-f', '/v1/apis/http/stub/status/404'])
+    const r = await curl(['-f', '--no-progress-meter', '/v1/apis/http/stub/status/404'])
 
     expect(r.code).toBe(22)
     expect(r.stdout).toBe('')
@@ -221,6 +221,38 @@ describe('mom curl: errors and silence', () => {
     expect(r.stderr).toMatch(
       /^mom: \(28\) Operation timed out after \d+ milliseconds with 0 bytes received\n$/,
     )
+  })
+})
+
+describe('mom curl: the progress meter', () => {
+  const header =
+    '  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current\n' +
+    '                                 Dload  Upload   Total   Spent    Left  Speed\n'
+
+  test('is drawn on stderr when the body goes to a pipe', async () => {
+    const r = await curl(['/v1/apis/http/stub/json'])
+
+    expect(r.stderr.startsWith(header)).toBe(true)
+    expect(r.stderr).toMatch(
+      /\r100    66  100    66    0     0 [ \d.kMG]{6}      0 --:--:-- --:--:-- --:--:-- [ \d.kMG]{5}\n$/,
+    )
+  })
+
+  test('is not drawn when the body goes to a terminal, nor with -s or --no-progress-meter', async () => {
+    expect((await curl(['/v1/apis/http/stub/json'], { tty: { stdout: true } })).stderr).toBe('')
+    expect((await curl(['-s', '/v1/apis/http/stub/json'])).stderr).toBe('')
+    expect((await curl(['--no-progress-meter', '/v1/apis/http/stub/json'])).stderr).toBe('')
+  })
+
+  test('is drawn on a terminal when the body goes to a file', async () => {
+    const dir = await tempDir()
+
+    const r = await curl(['-o', 'out.json', '/v1/apis/http/stub/json'], {
+      cwd: dir,
+      tty: { stdout: true },
+    })
+
+    expect(r.stderr.startsWith(header)).toBe(true)
   })
 })
 

@@ -1,6 +1,10 @@
 import { describe, expect, test } from 'vitest'
 
-import { findReferences, ReferenceSyntaxError, resolveReferences } from '../../src/config/references.js'
+import {
+  findReferences,
+  ReferenceSyntaxError,
+  resolveReferences,
+} from '../../src/config/references.js'
 
 describe('findReferences', () => {
   test('finds references with and without spaces inside the braces', () => {
@@ -42,7 +46,10 @@ describe('findReferences', () => {
 
 describe('resolveReferences', () => {
   test('replaces every reference with its value', () => {
-    expect(resolveReferences('a ${{ X }} b ${{Y}}', { X: '1', Y: '2' })).toEqual({ value: 'a 1 b 2', missing: [] })
+    expect(resolveReferences('a ${{ X }} b ${{Y}}', { X: '1', Y: '2' })).toEqual({
+      value: 'a 1 b 2',
+      missing: [],
+    })
   })
 
   test('names each missing variable once', () => {
