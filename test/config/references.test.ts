@@ -1,10 +1,6 @@
 import { describe, expect, test } from 'vitest'
 
-import {
-  findReferences,
-  ReferenceSyntaxError,
-  resolveReferences,
-} from '../../src/config/references.js'
+import { findReferences, ReferenceSyntaxError, resolveReferences } from '../../src/config/references.js'
 
 describe('findReferences', () => {
   test('finds references with and without spaces inside the braces', () => {
@@ -46,10 +42,7 @@ describe('findReferences', () => {
 
 describe('resolveReferences', () => {
   test('replaces every reference with its value', () => {
-    expect(resolveReferences('a ${{ X }} b ${{Y}}', { X: '1', Y: '2' })).toEqual({
-      value: 'a 1 b 2',
-      missing: [],
-    })
+    expect(resolveReferences('a ${{ X }} b ${{Y}}', { X: '1', Y: '2' })).toEqual({ value: 'a 1 b 2', missing: [] })
   })
 
   test('names each missing variable once', () => {
