@@ -19,6 +19,7 @@ export class ProgressMeter {
   readonly #now: () => number
   #started = 0
   #running = false
+  #headerShown = false
   #timer: NodeJS.Timeout | undefined
   #progress: Progress = { downloaded: 0, uploaded: 0 }
   #speedMark = { at: 0, downloaded: 0, uploaded: 0 }
@@ -32,8 +33,11 @@ export class ProgressMeter {
   start(): void {
     this.#started = this.#now()
     this.#running = true
+    this.#progress = { downloaded: 0, uploaded: 0 }
     this.#speedMark = { at: this.#started, downloaded: 0, uploaded: 0 }
-    this.#write(HEADER)
+    // The header comes once; each retry starts again from a fresh line.
+    if (!this.#headerShown) this.#write(HEADER)
+    this.#headerShown = true
     this.#draw()
     this.#timer = setInterval(() => this.#draw(), 1000)
     this.#timer.unref()

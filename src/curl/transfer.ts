@@ -68,10 +68,15 @@ export async function runCurl(opts: CurlOptions, target: CurlTarget, io: CurlIo)
     ).toString()
   }
 
+  // curl draws its meter unless -s or --no-progress-meter, or when the body goes to a terminal.
+  const toTerminal = io.stdoutIsTTY && (opts.output === undefined || opts.output === '-')
+  const showMeter = !opts.silent && !opts.noProgressMeter && !toTerminal
+  const meter = showMeter ? new ProgressMeter((text) => io.stderr.write(text), io.now) : undefined
+
   let retriesLeft = opts.retry
   let delay = opts.retryDelay > 0 ? opts.retryDelay * 1000 : 1000
   for (;;) {
-    const result = await transferOnce(opts, plan, target, io, started)
+    const result = await transferOnce(opts, plan, target, io, started, meter)
     const reason = retryReason(result)
     if (reason && retriesLeft > 0) {
       const wait = result.retryAfter ?? delay
@@ -163,6 +168,7 @@ async function transferOnce(
   target: CurlTarget,
   io: CurlIo,
   started: number,
+  meter: ProgressMeter | undefined,
 ): Promise<AttemptResult> {
   const connections = new Connections({
     insecure: opts.insecure,
@@ -176,9 +182,6 @@ async function transferOnce(
   const verbose = (text: string) => {
     if (opts.verbose) io.stderr.write(text)
   }
-  // curl draws its meter unless -s or --no-progress-meter, or when the body goes to a terminal.
-  const showMeter = !opts.silent && !opts.noProgressMeter && !(io.stdoutIsTTY && output.isStdout)
-  const meter = showMeter ? new ProgressMeter((text) => io.stderr.write(text), io.now) : undefined
   meter?.start()
 
   let hop: HopRequest = {

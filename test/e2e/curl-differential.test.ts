@@ -313,6 +313,13 @@ const cases: Case[] = [
   },
   { name: 'the progress meter with -v', args: ['-v'], route: '/json', stderr: true, code: 0 },
   {
+    name: 'the progress meter across a retry',
+    args: ['--retry', '1', '-o', 'rm.txt'],
+    route: '/flaky?key=meter',
+    stderr: true,
+    code: 0,
+  },
+  {
     name: 'the progress meter for a larger download',
     args: ['-o', 'big.bin'],
     route: '/big/2',
