@@ -80,7 +80,6 @@ function flagList(): string {
     ...rows.filter((r) => !r.at(2)).map(line),
     '',
     'The PATH is appended to the base URL; a full URL is accepted only under the base URL.',
-    '',
   ].join('\n')
 }
 

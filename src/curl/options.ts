@@ -135,7 +135,7 @@ export const CURL_OPTIONS: readonly OptionSpec[] = [
     set: ['silent', 'true'],
     short: 's',
     value: false,
-    help: 'print no errors or warnings',
+    help: 'no progress meter, errors or warnings',
   },
   {
     long: 'show-error',
