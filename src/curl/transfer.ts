@@ -10,10 +10,9 @@ import {
   type TransferInfo,
 } from './output.js'
 import { buildRequest, type HeaderLine, type RequestPlan } from './request.js'
-
-export { checkRequestOptions } from './request.js'
 import { Connections, sendHop, type HopRequest, type ResponseHead } from './send.js'
 
+export { checkRequestOptions } from './request.js'
 export type { Sink } from './body.js'
 
 /** What a transfer may touch; the command supplies the real streams, tests their own. */
@@ -48,7 +47,6 @@ export interface CurlTarget {
  * Errors are printed as `<program>: (N) message` unless -s is given without -S.
  */
 export async function runCurl(opts: CurlOptions, target: CurlTarget, io: CurlIo): Promise<number> {
-  const started = io.now()
   let plan: RequestPlan
   try {
     plan = await buildRequest(opts, target.url, io, {
@@ -76,7 +74,8 @@ export async function runCurl(opts: CurlOptions, target: CurlTarget, io: CurlIo)
   let retriesLeft = opts.retry
   let delay = opts.retryDelay > 0 ? opts.retryDelay * 1000 : 1000
   for (;;) {
-    const result = await transferOnce(opts, plan, target, io, started, meter)
+    // -m and %{time_total} count each attempt on its own, as in curl.
+    const result = await transferOnce(opts, plan, target, io, io.now(), meter)
     const reason = retryReason(result)
     if (reason && retriesLeft > 0) {
       const wait = result.retryAfter ?? delay
@@ -95,7 +94,7 @@ export async function runCurl(opts: CurlOptions, target: CurlTarget, io: CurlIo)
     }
     // curl prints the error line first, then the --write-out text.
     const code = result.error ? report(opts, target, io, result.error) : 0
-    if (writeOut !== undefined) await emitWriteOut(writeOut, result.info, io, target.program)
+    if (writeOut !== undefined) emitWriteOut(writeOut, result.info, io, target.program)
     return code
   }
 }
@@ -126,18 +125,18 @@ function report(opts: CurlOptions, target: CurlTarget, io: CurlIo, error: CurlEr
   return error.exitCode
 }
 
-async function emitWriteOut(
-  format: string,
-  info: TransferInfo,
-  io: CurlIo,
-  program: string,
-): Promise<void> {
+function emitWriteOut(format: string, info: TransferInfo, io: CurlIo, program: string): void {
   const { pieces, warnings } = formatWriteOut(format, info)
   for (const warning of warnings) io.stderr.write(`${program}: ${warning}\n`)
   for (const piece of pieces) {
     if (piece.stream === 'stderr') io.stderr.write(piece.text)
-    // A closed stdout has already been reported as exit 23.
-    else await Promise.resolve(io.stdout.write(piece.text)).catch(() => undefined)
+    else {
+      try {
+        io.stdout.write(piece.text)
+      } catch {
+        // A closed stdout has already been reported as exit 23.
+      }
+    }
   }
 }
 
