@@ -28,8 +28,8 @@ interface Case {
   name: string
   /** curl's arguments without the URL; `{URL}` stands for it (else it goes last). */
   args: string[]
-  /** Under /v1/apis/http/stub. */
-  route: string
+  /** Under /v1/apis/http/stub; a function when it needs the stand-in's address. */
+  route: string | (() => string)
   stdin?: string
   /** Output files (relative to the working folder) whose bytes must match. */
   files?: string[]
@@ -416,6 +416,12 @@ const cases: Case[] = [
     code: 47,
   },
   {
+    name: '-L to another host drops the credential and cookies',
+    args: ['-sS', '-L', '-H', 'Cookie: a=1', '-b', 'b=2'],
+    route: () => `/redirect/302?to=http://localhost:${atlas.port}/v1/apis/http/stub/json`,
+    code: 0,
+  },
+  {
     name: '-L with -o writes only the last body',
     args: ['-sS', '-L', '-o', 'final.json'],
     route: `/redirect/302?to=${S}/json`,
@@ -727,8 +733,9 @@ async function runBoth(c: Case, id: string): Promise<{ curl: Side; mom: Side }> 
     for (const [name, content] of Object.entries(inputs)) await writeFile(join(dir, name), content)
   }
 
-  const curlUrl = c.curlUrl ? c.curlUrl() : base + S + c.route
-  const momPath = c.momPath ?? S + c.route
+  const route = typeof c.route === 'function' ? c.route() : c.route
+  const curlUrl = c.curlUrl ? c.curlUrl() : base + S + route
+  const momPath = c.momPath ?? S + route
   const place = (args: string[], url: string) =>
     args.includes('{URL}') ? args.map((a) => (a === '{URL}' ? url : a)) : [...args, url]
 

@@ -196,7 +196,8 @@ function route(
   }
   const redirect = /^\/redirect\/(\d{3})$/.exec(path)
   if (redirect) {
-    const target = prefix + (url.searchParams.get('to') ?? '/v1/apis/http/stub/echo')
+    const to = url.searchParams.get('to') ?? '/v1/apis/http/stub/echo'
+    const target = to.startsWith('/') ? prefix + to : to
     res.writeHead(Number(redirect[1]), { Location: target, 'Content-Type': 'text/plain' })
     return void res.end('moved\n')
   }
