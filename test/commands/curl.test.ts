@@ -66,6 +66,21 @@ describe('mom curl: the credential', () => {
     expect(r.sent[0]!.headers).toContainEqual(['authorization', 'Bearer test-token'])
   })
 
+  test("passes the Atlas's 401 for a wrong token through as curl would, and -f makes it exit 22", async () => {
+    const plain = await curl(['-s', '/v1/apis/http/stub/json'], {
+      env: { MOM_TOKEN: 'wrong-token' },
+    })
+    const failing = await curl(['-sSf', '/v1/apis/http/stub/json'], {
+      env: { MOM_TOKEN: 'wrong-token' },
+    })
+
+    expect(plain.code).toBe(0)
+    expect(plain.stdout).toBe('{"error":"missing or wrong bearer token"}')
+    expect(failing.code).toBe(22)
+    expect(failing.stderr).toBe('mom: (22) The requested URL returned error: 401\n')
+    expect(failing.stderr + plain.stderr).not.toContain('wrong-token')
+  })
+
   test('prefers --token over MOM_TOKEN', async () => {
     const r = await curl(
       [
