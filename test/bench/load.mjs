@@ -1,4 +1,3 @@
-/* global fetch */
 // Load bench for `mom atlas run` (not a test): loopback only, bounded in time, stops by itself.
 //
 //   npm run build && node test/bench/load.mjs [--seconds 8] [--rounds 1]

@@ -249,7 +249,7 @@ describe('mom curl: the progress meter', () => {
 
     expect(r.stderr.startsWith(header)).toBe(true)
     expect(r.stderr).toMatch(
-      /\r100    66  100    66    0     0 [ \d.kMG]{6}      0 --:--:-- --:--:-- --:--:-- [ \d.kMG]{5}\n$/,
+      /\r100 {4}66 {2}100 {4}66 {4}0 {5}0 [ \d.kMG]{6} {6}0 --:--:-- --:--:-- --:--:-- [ \d.kMG]{5}\n$/,
     )
   })
 

@@ -792,7 +792,7 @@ function normaliseOutput(text: string): string {
 
 // The meter's speed columns depend on timing; everything else in it must match.
 const METER_LINE =
-  /(\r[ \d]{3} [ \d.kMG]{5}  [ \d]{3} [ \d.kMG]{5}  [ \d]{3} [ \d.kMG]{5}  )[ \d.kMG]{5}  [ \d.kMG]{5}( [-\d: ]{8} [-\d: ]{8} [-\d: ]{8} )[ \d.kMG]{5}/g
+  /(\r[ \d]{3} [ \d.kMG]{5} {2}[ \d]{3} [ \d.kMG]{5} {2}[ \d]{3} [ \d.kMG]{5} {2})[ \d.kMG]{5} {2}[ \d.kMG]{5}( [-\d: ]{8} [-\d: ]{8} [-\d: ]{8} )[ \d.kMG]{5}/g
 
 function normaliseStderr(text: string): string {
   return (
