@@ -2,9 +2,8 @@
  * Composing a big Atlas document without parsing every item of its `spec.adapters`. The YAML
  * library takes about a millisecond per adapterRef item, and a list of thousands would dominate
  * an edit; so all but the last items are left out. Where the list's lines are plain enough, they
- * are read from lines (list-scan.ts) and cut out of the text before parsing; otherwise the whole
- * document is parsed and only composing skips them. Either way, what mom needs from the
- * left-out items (their names and dash offsets) is kept.
+ * are read from lines (list-scan.ts) and cut out of the text before parsing, keeping what mom
+ * needs from them (their names and dash offsets); otherwise the whole document is composed.
  */
 import { Composer, CST, Parser, type Document } from 'yaml'
 
@@ -34,16 +33,12 @@ export interface Skeleton {
   documentCount: number
 }
 
-// LIMITATION: in a file over COMPOSE_ALL_LIMIT whose Atlas document is not plain YAML (see
-// plain-yaml.ts: anchors, block scalars, multi-line flow collections and the like), a key given
-// twice inside a left-out adapterRef item is not reported and the edit goes ahead; reporting it
-// needs composing those items, which costs about a millisecond each.
 const OPTIONS = { keepSourceTokens: true, prettyErrors: false, strict: true } as const
 
 /**
  * Parses `text` (one document) and composes it, leaving out all but the last `keep` items of
- * spec.adapters when that list is a block list without anchors or parse errors in them; anything
- * unusual there is composed whole, so that every fault is still reported.
+ * spec.adapters when the whole document is plain YAML (plain-yaml.ts), which is then valid by
+ * construction. Anything else is composed whole, so that the library reports every fault in it.
  */
 export function composeSkeleton(text: string, keep: number): Skeleton {
   if (Number.isFinite(keep)) {
@@ -54,28 +49,8 @@ export function composeSkeleton(text: string, keep: number): Skeleton {
   const documentCount = tokens.filter((t) => t.type === 'document').length
   const document = tokens.find((t): t is CST.Document => t.type === 'document')
   const seq = document ? findAdaptersSeq(document) : undefined
-  const items = seq
-    ? seq.items.filter((item) => item.start.some((t) => t.type === 'seq-item-ind'))
-    : []
-  const dashes = items.map((item) => item.start.find((t) => t.type === 'seq-item-ind')!.offset)
-  const omitted = Math.max(0, items.length - keep)
-  const left = items.slice(0, omitted)
-  if (!seq || omitted === 0 || left.some((item) => !isPlainItem(item))) {
-    return { doc: compose(tokens, text), text, omitted: 0, names: [], dashes, documentCount }
-  }
-  const firstKept = seq.items.indexOf(items[omitted]!)
-  // Shallow copies down the path to the list; every other token is shared, offsets unchanged.
-  const trimmed: CST.BlockSequence = { ...seq, items: seq.items.slice(firstKept) }
-  const path = replaceOnPath(document!, seq, trimmed)
-  const names = left.flatMap((item) => {
-    const name = nameOf(item)
-    return name ? [name] : []
-  })
-  const doc = compose(
-    tokens.map((t) => (t === document ? path : t)),
-    text,
-  )
-  return { doc, text, omitted, names, dashes, documentCount }
+  const dashes = seq ? dashOffsets(seq) : []
+  return { doc: compose(tokens, text), text, omitted: 0, names: [], dashes, documentCount }
 }
 
 /** The offset in the document's text of an offset in `skeleton.text`. */
@@ -168,67 +143,3 @@ function scalarValue(token: CST.Token): string | undefined {
   return CST.resolveAsScalar(token)?.value
 }
 
-function nameOf(item: CST.BlockSequence['items'][number]): TokenName | undefined {
-  const name = mapValue(mapValue(item.value, 'adapterRef'), 'name')
-  if (!name) return undefined
-  const value = scalarValue(name)
-  return value === undefined ? undefined : { name: value, offset: (name as CST.FlowScalar).offset }
-}
-
-/** No anchors (an alias elsewhere may need them), tags or parse errors anywhere in the item. */
-function isPlainItem(item: CST.BlockSequence['items'][number]): boolean {
-  return !itemHasMark(item)
-}
-
-function isMark(token: { type: string }): boolean {
-  return token.type === 'anchor' || token.type === 'tag' || token.type === 'error'
-}
-
-function itemHasMark(item: CST.CollectionItem): boolean {
-  for (const t of item.start) if (isMark(t)) return true
-  if (item.sep) for (const t of item.sep) if (isMark(t)) return true
-  return tokenHasMark(item.key ?? undefined) || tokenHasMark(item.value)
-}
-
-function tokenHasMark(token: CST.Token | undefined): boolean {
-  if (!token) return false
-  switch (token.type) {
-    case 'block-map':
-    case 'block-seq':
-      for (const item of token.items) if (itemHasMark(item)) return true
-      return false
-    case 'flow-collection':
-      for (const item of token.items) if (itemHasMark(item)) return true
-      return token.end.some(isMark)
-    case 'block-scalar':
-      return token.props.some(isMark)
-    case 'scalar':
-    case 'single-quoted-scalar':
-    case 'double-quoted-scalar':
-    case 'alias':
-      return token.end?.some(isMark) ?? false
-    default:
-      return isMark(token)
-  }
-}
-
-function replaceOnPath(
-  document: CST.Document,
-  target: CST.Token,
-  replacement: CST.Token,
-): CST.Document {
-  const copy = (token: CST.Token | undefined): CST.Token | undefined => {
-    if (!token) return token
-    if (token === target) return replacement
-    if (token.type !== 'block-map' && token.type !== 'flow-collection') return token
-    let changed = false
-    const items = token.items.map((item) => {
-      const value = copy(item.value)
-      if (value === item.value) return item
-      changed = true
-      return { ...item, value }
-    })
-    return changed ? ({ ...token, items } as CST.Token) : token
-  }
-  return { ...document, value: copy(document.value) }
-}

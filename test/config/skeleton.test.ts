@@ -72,10 +72,13 @@ describe('composing a long spec.adapters list in part', () => {
     ).toThrow(/YAML does not parse/)
   })
 
-  // LIMITATION: see skeleton.ts; in a big Atlas document that is not plain YAML, a key given twice
-  // inside a left-out item goes unreported.
-  test.fails('reports a duplicate key inside a left-out item', () => {
-    const text = many(30).replace('name: svc-2\n', 'name: svc-2\n      kind: again\n')
+  test.each([
+    ['a key given twice', 'name: svc-2\n      kind: again\n'],
+    ['a key indented one column short', 'name: svc-2\n     bad: indent\n'],
+    ['an unclosed flow list', 'name: svc-2\n      x: [\n'],
+    ['an anchor and a bad indent', 'name: &n svc-2\n     bad: indent\n'],
+  ])('reports %s inside a left-out item', (_what, replacement) => {
+    const text = many(30).replace('name: svc-2\n', replacement)
 
     expect(() =>
       addHttpAdapter(decodeSource(text), 'atlas.yml', STATUS, { composeAllLimit: 0 }),
