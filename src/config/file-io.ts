@@ -4,7 +4,8 @@
  * its mode; a symbolic link is followed and its target replaced. If the file changed on disk
  * since it was read, nothing is replaced.
  */
-import { readFile, stat } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { access, readFile, stat } from 'node:fs/promises'
 
 import writeFileAtomic from 'write-file-atomic'
 
@@ -57,6 +58,10 @@ export async function replaceConfigFile(
     }
   }
   await refuseIfChanged()
+  // The rename would get past a read-only file's mode; refuse what the user could not write.
+  await access(read.path, constants.W_OK).catch((error: unknown) => {
+    throw fileError(error, shown, 'write')
+  })
   try {
     await writeFileAtomic(read.path, bytes, { fsync: true, tmpfileCreated: refuseIfChanged })
   } catch (error) {

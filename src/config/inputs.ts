@@ -41,6 +41,12 @@ export const baseUrlSchema = z.string().check(
   z.refine((text) => /^https?:\/\/[^/?#]+/i.test(text), 'must name a host'),
   z.refine((text) => !text.includes('?'), 'must not have a query'),
   z.refine((text) => !text.includes('#'), 'must not have a fragment'),
+  // URL parsers disagree on these, and a proxy joining paths under the base must not.
+  z.refine((text) => !text.includes('\\'), 'must not hold a backslash'),
+  z.refine(
+    (text) => !/\/(?:\.|%2e){1,2}(?:\/|$)/i.test(text.replace(/^[a-z]+:\/\//i, '/')),
+    'must not hold "." or ".." path segments',
+  ),
 )
 
 // RFC 9110 section 5.6.2: token = 1*tchar.

@@ -5,10 +5,16 @@
 import { stringify } from 'yaml'
 
 const OPTIONS = { compat: 'yaml-1.1', lineWidth: 0, minContentWidth: 0 } as const
+// YAML 1.1 types the library's 1.1 schema does not know: `=` is the value key type
+// (https://yaml.org/type/value.html), which PyYAML and other 1.1 readers refuse as a string.
+const YAML_1_1_VALUE = /^=$/
 
 /** The scalar as it appears after `key: ` on one line. */
 export function formatScalar(value: string): string {
-  const text = stringify(value, OPTIONS).replace(/\n$/, '')
+  const options = YAML_1_1_VALUE.test(value)
+    ? { ...OPTIONS, defaultStringType: 'QUOTE_DOUBLE' as const }
+    : OPTIONS
+  const text = stringify(value, options).replace(/\n$/, '')
   if (text.includes('\n')) throw new Error('a new scalar would span lines')
   return text
 }

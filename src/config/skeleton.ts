@@ -142,4 +142,3 @@ function scalarValue(token: CST.Token): string | undefined {
   if (token.type === 'scalar' && !/[\n\r\t#\\]/.test(token.source)) return token.source
   return CST.resolveAsScalar(token)?.value
 }
-

@@ -490,6 +490,8 @@ describe('new scalars', () => {
     ['a: b', '"a: b"'],
     ['a #b', '"a #b"'],
     ['~', '"~"'],
+    ['=', '"="'],
+    ['<<', '"<<"'],
     ['', '""'],
     ['application/vnd.heroku+json; version=3', 'application/vnd.heroku+json; version=3'],
     ['Bearer ${{ TOKEN }}', 'Bearer ${{ TOKEN }}'],

@@ -36,6 +36,7 @@ describe('base URLs', () => {
     'https://api.heroku.com',
     'http://127.0.0.1:9000/base',
     'https://example.com/api/v1/',
+    'https://example.com/a.b/.well-known/x..y',
   ])('accepts %s', (url) => {
     expect(parseBaseUrl(url)).toBe(url)
   })
@@ -52,6 +53,24 @@ describe('base URLs', () => {
     ['/relative/path', 'invalid --base-url "/relative/path": is not an absolute URL'],
     ['api.heroku.com', 'invalid --base-url "api.heroku.com": is not an absolute URL'],
     ['https:///nohost', 'invalid --base-url "https:///nohost": must name a host'],
+    ['https://a.com\\evil', 'invalid --base-url "https://a.com\\evil": must not hold a backslash'],
+    ['https://a.com/v1\\x', 'invalid --base-url "https://a.com/v1\\x": must not hold a backslash'],
+    [
+      'https://a.com/../x',
+      'invalid --base-url "https://a.com/../x": must not hold "." or ".." path segments',
+    ],
+    [
+      'https://a.com/v1/.',
+      'invalid --base-url "https://a.com/v1/.": must not hold "." or ".." path segments',
+    ],
+    [
+      'https://a.com/%2e%2E/',
+      'invalid --base-url "https://a.com/%2e%2E/": must not hold "." or ".." path segments',
+    ],
+    [
+      'https://a.com/v1/.%2e',
+      'invalid --base-url "https://a.com/v1/.%2e": must not hold "." or ".." path segments',
+    ],
   ])('refuses %s', (url, message) => {
     expect(() => parseBaseUrl(url)).toThrow(message)
   })

@@ -132,6 +132,36 @@ describe('mom atlas config add-http-adapter, as a user runs it', () => {
     expect(await readFile(join(dir, 'atlas.yml'))).toEqual(before)
   })
 
+  test('refuses a read-only file in a writable folder, which a rename alone would replace', async (context) => {
+    const dir = await copyFixture('seed-heroku')
+    const file = join(dir, 'atlas.yml')
+    const before = await readFile(file)
+    await chmod(file, 0o444)
+    // Root may write any file, so the user who runs mom is nobody, owning both folder and file.
+    const asRoot = process.getuid?.() === 0
+    if (asRoot) {
+      const owned = await execa('chown', ['-R', 'nobody', dir], { reject: false })
+      const canRun = await execa(
+        'runuser',
+        ['-u', 'nobody', '--', 'node', join(repoRoot, 'bin', 'mom.js'), '--version'],
+        { reject: false },
+      )
+      if (owned.exitCode !== 0 || canRun.exitCode !== 0) context.skip()
+    }
+    const args = ['node', join(repoRoot, 'bin', 'mom.js'), ...add('atlas.yml')]
+
+    const result = asRoot
+      ? await execa('runuser', ['-u', 'nobody', '--', ...args], { cwd: dir, reject: false })
+      : await mom(add('atlas.yml'), { cwd: dir })
+
+    expect(result.stderr).toBe(
+      'mom: atlas.yml: cannot write the file: permission denied; nothing was written',
+    )
+    expect(result.exitCode).toBe(1)
+    expect(await readFile(file)).toEqual(before)
+    expect((await stat(file)).mode & 0o777).toBe(0o444)
+  })
+
   test.skipIf(process.getuid?.() === 0)('refuses an unreadable file', async () => {
     const dir = await copyFixture('seed-heroku')
     await chmod(join(dir, 'atlas.yml'), 0o000)
