@@ -23,6 +23,7 @@ import {
   type DocumentChunk,
   type LineScalar,
 } from './documents.js'
+import { findReferences, ReferenceSyntaxError } from './references.js'
 import { isPlainBlockYaml } from './plain-yaml.js'
 import { composeSkeleton, toDocumentOffset, type Skeleton } from './skeleton.js'
 import { locate, type SourceText } from './source.js'
@@ -40,6 +41,7 @@ export const COMPOSE_ALL_LIMIT = 16 * 1024
 export type ConfigErrorCode =
   | 'NOT_UTF8'
   | 'PARSE_ERROR'
+  | 'BAD_REFERENCE'
   | 'NO_ATLAS_DOCUMENT'
   | 'SEVERAL_ATLAS_DOCUMENTS'
   | 'ADAPTERS_NOT_A_LIST'
@@ -162,7 +164,51 @@ export function loadAtlasFile(
 
   const atlas = pickAtlas(candidates, documents, others, text, file)
   findAdapters(atlas, text, file)
+  refuseMalformedReferences(text, file)
   return { file, source, documents, atlas }
+}
+
+/**
+ * Refuses a `${{` anywhere in the file that does not begin a valid reference (SPEC section 1):
+ * Atlas would refuse the file, so an edit that leaves it in place would only pass the fault on.
+ * Comments are skipped. This reads the text, not the documents, so it costs nothing in a big file
+ * without `${{`; a reference folded over two lines of a multi-line scalar is refused too.
+ */
+function refuseMalformedReferences(text: string, file: string): void {
+  for (let at = text.indexOf('${{'); at !== -1; at = text.indexOf('${{', at + 3)) {
+    const lineStart = text.lastIndexOf('\n', at - 1) + 1
+    if (isInComment(text.slice(lineStart, at))) continue
+    const lineEnd = text.indexOf('\n', at)
+    const end = lineEnd === -1 ? text.length : lineEnd
+    // Only this reference: what follows on the line may be a comment, visited on its own.
+    const close = text.indexOf('}}', at + 3)
+    try {
+      findReferences(text.slice(at, close === -1 || close > end ? end : close + 2))
+    } catch (error) {
+      if (!(error instanceof ReferenceSyntaxError)) throw error
+      const { line, column } = locate(text, at + error.index)
+      throw new ConfigError('BAD_REFERENCE', error.reason, { file, line, column })
+    }
+  }
+}
+
+/** Whether a `#` before this point on the line starts a comment, outside any quoted scalar. */
+function isInComment(before: string): boolean {
+  let quote: string | undefined
+  for (let i = 0; i < before.length; i++) {
+    const c = before[i]!
+    const atTokenStart = i === 0 || /[\s:[{,-]/.test(before[i - 1]!)
+    if (quote === '"') {
+      if (c === '\\') i++
+      else if (c === '"') quote = undefined
+    } else if (quote === "'") {
+      if (c === "'" && before[i + 1] === "'") i++
+      else if (c === "'") quote = undefined
+    } else if (c === '#' && (i === 0 || before[i - 1] === ' ' || before[i - 1] === '\t')) {
+      return true
+    } else if ((c === '"' || c === "'") && atTokenStart) quote = c
+  }
+  return false
 }
 
 function refuseErrors(

@@ -545,6 +545,33 @@ ${GITHUB_DOC}`
     )
   })
 
+  test.each([
+    ['a space inside the name', 'token ${{ GITHUB TOKEN }}', 20, 18],
+    ['no closing braces', 'token ${{ GITHUB_TOKEN', 20, 18],
+    ['an empty reference', '"${{}}"', 20, 13],
+    ['a malformed one after a # inside quotes', '"a #b ${{ 1X }}"', 20, 18],
+  ])(
+    'refuses a malformed reference already in the file (%s), at its line and column',
+    (_what, value, line, column) => {
+      const input = `${LIST}  headers:\n  - name: Authorization\n    value: ${value}\n`
+
+      const error = refusal(input)
+
+      expect(error.code).toBe('BAD_REFERENCE')
+      expect(error.toLine()).toMatch(new RegExp(`^atlas\\.yml:${line}:${column}: `))
+    },
+  )
+
+  test('ignores a malformed reference in a comment and accepts one in a quoted string', () => {
+    const input = `${LIST}  # e.g. \${{ NOT A REF\n  headers:\n  - name: X-A\n    value: "# \${{ A }}" # \${{\n  - name: X-B\n    value: 'it''s #1 \${{ B }}'\n`
+
+    const output = edit(input)
+
+    expect(
+      output.startsWith(input.replace('      name: github\n', `      name: github\n${STATUS_REF}`)),
+    ).toBe(true)
+  })
+
   test('refuses spec.adapters that is a mapping, with its line and column', () => {
     const error = refusal(`${HEAD}spec:\n  adapters:\n    github: {}\n`)
 
