@@ -1,24 +1,56 @@
 // Builds src/ into dist/: one entry, and a chunk for each dynamically imported library, so a
 // command loads only what it runs (mom --version loads neither yaml nor undici).
-import { build } from 'esbuild'
-import { rm } from 'node:fs/promises'
+//
+// esbuild splits code only in ES module output, and Node 20 keeps no code cache for ES modules,
+// so the build runs in three steps: split src/ into ES module chunks in dist/.esm (removed after),
+// turn each chunk into a CommonJS file in dist/ (imports become require calls, source maps are
+// carried through to src/), then run a few commands once so that bin/load.js can save a V8 code
+// cache beside each chunk (see there).
+import { spawnSync } from 'node:child_process'
+import { readdir, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
-await rm(new URL('./dist', import.meta.url), { recursive: true, force: true })
-await build({
-  entryPoints: { main: 'src/main.ts' },
-  outdir: 'dist',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
+import { build } from 'esbuild'
+
+const root = fileURLToPath(new URL('.', import.meta.url))
+const dist = join(root, 'dist')
+const common = {
   platform: 'node',
   target: 'node20.18',
-  packages: 'bundle',
   sourcemap: 'linked',
   legalComments: 'none',
   logLevel: 'warning',
-  // Some bundled CommonJS packages call require() on Node built-ins, and write-file-atomic reads
-  // __filename to name its temporary files.
-  banner: {
-    js: "import { createRequire as __momRequire } from 'node:module'; import { fileURLToPath as __momPath } from 'node:url'; const require = __momRequire(import.meta.url); const __filename = __momPath(import.meta.url);",
-  },
+}
+
+// A fixed folder, so that the source maps of chunks without code of their own do not name a
+// random temporary one.
+const esm = join(dist, '.esm')
+await rm(dist, { recursive: true, force: true })
+try {
+  await build({
+    ...common,
+    entryPoints: { main: 'src/main.ts' },
+    outdir: esm,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    packages: 'bundle',
+  })
+  const chunks = (await readdir(esm)).filter((name) => name.endsWith('.js'))
+  await build({
+    ...common,
+    entryPoints: chunks.map((name) => join(esm, name)),
+    outdir: dist,
+    format: 'cjs',
+    // import() of a chunk becomes require() through bin/load.js, which knows no ES modules.
+    supported: { 'dynamic-import': false },
+  })
+} finally {
+  await rm(esm, { recursive: true, force: true })
+}
+
+const train = spawnSync(process.execPath, [join(root, 'train-cache.cjs')], {
+  stdio: ['ignore', 'ignore', 'inherit'],
 })
+if (train.status !== 0) throw new Error('saving the code caches failed')
