@@ -7,7 +7,7 @@
 // carried through to src/), then run a few commands once so that bin/load.js can save a V8 code
 // cache beside each chunk (see there).
 import { spawnSync } from 'node:child_process'
-import { readdir, rm } from 'node:fs/promises'
+import { readdir, readFile, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -54,6 +54,22 @@ const ownZodMini = {
   },
 }
 
+// Commander requires node:child_process when it loads (a few ms: it pulls in node:net) but
+// uses it only to run executable subcommands, which mom has none of: require it on first use.
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(esbuild) {
+    esbuild.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8')
+      const eager = "const childProcess = require('node:child_process');"
+      if (!text.includes(eager)) throw new Error(`commander changed: ${eager} not found`)
+      const lazy =
+        "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };"
+      return { contents: text.replace(eager, lazy), loader: 'js' }
+    })
+  },
+}
+
 // A fixed folder, so that the source maps of chunks without code of their own do not name a
 // random temporary one.
 const esm = join(dist, '.esm')
@@ -67,7 +83,7 @@ try {
     splitting: true,
     format: 'esm',
     packages: 'bundle',
-    plugins: [ownZodMini],
+    plugins: [lazyChildProcess, ownZodMini],
   })
   const chunks = (await readdir(esm)).filter((name) => name.endsWith('.js'))
   await build({
