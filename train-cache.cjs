@@ -35,6 +35,9 @@ const commands = [
   ],
   ['atlas', 'config', 'generate', '--name', 'status', '--preset', 'local'],
   ['auth', 'status'],
+  // These load the proxy's and curl's chunks; nothing listens on port 1, nor is missing.yml there.
+  ['atlas', 'run', '-f', 'missing.yml'],
+  ['curl', '--base-url', 'http://127.0.0.1:1', '-s', '/v1/apis/http/stub/items'],
 ]
 
 async function main() {
@@ -49,7 +52,7 @@ async function main() {
       stdout: nowhere,
       stderr: nowhere,
       cwd: dir,
-      env: { ...process.env, MOM_CONFIG_DIR: dir },
+      env: { ...process.env, MOM_CONFIG_DIR: dir, MOM_TOKEN: 'training' },
     }
     for (const argv of commands) await runMom(ctx, argv)
   } finally {
