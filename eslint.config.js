@@ -12,4 +12,13 @@ export default tseslint.config(
       'no-control-regex': 'off',
     },
   },
+  {
+    // The executable's loader and the build's training run are CommonJS (see bin/load.js).
+    files: ['bin/**/*.js', '**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 )

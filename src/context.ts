@@ -25,11 +25,16 @@ export function systemContext(): Context {
     })
   }
   return {
-    stdin: process.stdin,
+    // Touching process.stdin sets up a stream (a few ms), and most commands never read it.
+    get stdin() {
+      return process.stdin
+    },
     stdout: process.stdout,
     stderr: process.stderr,
     isTTY: {
-      stdin: Boolean(process.stdin.isTTY),
+      get stdin() {
+        return Boolean(process.stdin.isTTY)
+      },
       stdout: Boolean(process.stdout.isTTY),
       stderr: Boolean(process.stderr.isTTY),
     },
