@@ -142,8 +142,8 @@ export function loadAtlasFile(
     if (apiVersion === ADAPTER_API_VERSION) {
       const name = isMap(root) ? root.getIn(['metadata', 'name'], true) : undefined
       const info: DocumentInfo = { chunk, isAdapter: true }
-      if (isScalar(name) && typeof name.value === 'string' && name.range) {
-        info.name = { value: name.value, offset: chunk.start + name.range[0] }
+      if (isScalar(name) && name.range) {
+        info.name = { value: nameText(name), offset: chunk.start + name.range[0] }
       }
       documents.push(info)
       return
@@ -310,7 +310,7 @@ export function listTakenNames(atlasFile: AtlasFile): TakenName[] {
     const name = isMap(ref) ? ref.get('name', true) : undefined
     if (isScalar(name) && name.range) {
       taken.push({
-        name: String(name.value),
+        name: nameText(name),
         offset: atlas.chunk.start + toDocumentOffset(atlas.skeleton, name.range[0]),
         how: 'referenced',
       })
@@ -321,6 +321,14 @@ export function listTakenNames(atlasFile: AtlasFile): TakenName[] {
       taken.push({ name: document.name.value, offset: document.name.offset, how: 'defined' })
   }
   return taken
+}
+
+/**
+ * A name as Atlas, which reads names into strings, sees it: a plain scalar's own text (`00`, not
+ * the number 0 that a YAML 1.2 reader makes of it), else the scalar's value.
+ */
+function nameText(node: Scalar): string {
+  return node.type === 'PLAIN' && typeof node.source === 'string' ? node.source : String(node.value)
 }
 
 /** Whether a pair's key is the string `key`. */

@@ -534,6 +534,17 @@ ${GITHUB_DOC}`
     )
   })
 
+  test('compares names as the text Atlas reads, not as YAML numbers', () => {
+    const input = `${HEAD}spec:\n  adapters:\n  - adapterRef: {apiVersion: moment.dev/adapters/v1alpha1, kind: HTTP, name: 00}\n---\napiVersion: moment.dev/adapters/v1alpha1\nkind: HTTP\nmetadata:\n  name: 007\n`
+
+    expect(edit(input, { ...STATUS, name: '0' })).toContain('name: "0"')
+    expect(edit(input, { ...STATUS, name: '7' })).toContain('name: "7"')
+    expect(refusal(input, { ...STATUS, name: '00' }).code).toBe('ADAPTER_EXISTS')
+    expect(refusal(input, { ...STATUS, name: '007' }).toLine()).toMatch(
+      /already defined by an adapter document/,
+    )
+  })
+
   test('refuses a name already defined by an adapter document only', () => {
     const input =
       LIST + '---\napiVersion: moment.dev/adapters/v1alpha1\nkind: AWS\nmetadata:\n  name: aws\n'
