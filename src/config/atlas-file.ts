@@ -5,6 +5,7 @@
  */
 import {
   isAlias,
+  visit,
   isMap,
   isScalar,
   isSeq,
@@ -45,6 +46,7 @@ export type ConfigErrorCode =
   | 'NO_ATLAS_DOCUMENT'
   | 'SEVERAL_ATLAS_DOCUMENTS'
   | 'ADAPTERS_NOT_A_LIST'
+  | 'ADAPTERS_ALIASED'
   | 'ADAPTER_EXISTS'
   | 'INVALID_INPUT'
   | 'PLAINTEXT_SECRET'
@@ -268,6 +270,7 @@ function findAdapters(atlas: AtlasDocument, text: string, file: string): void {
   const node = pair.value
   if (isSeq(node)) {
     atlas.adapters = node
+    refuseAliasedAdapters(atlas, text, file)
     return
   }
   if (node === null || (isScalar(node) && node.value === null && node.source === '')) {
@@ -287,6 +290,32 @@ function findAdapters(atlas: AtlasDocument, text: string, file: string): void {
   throw new ConfigError('ADAPTERS_NOT_A_LIST', `spec.adapters is ${what}; expected a list`, {
     file,
     ...locate(text, atlas.chunk.start + toDocumentOffset(atlas.skeleton, offset)),
+  })
+}
+
+/**
+ * Refuses to add to spec.adapters when an alias elsewhere repeats it (through an anchor on the
+ * list, on spec or on the document's root): the new item would appear there too.
+ */
+function refuseAliasedAdapters(atlas: AtlasDocument, text: string, file: string): void {
+  const root = atlas.doc.contents
+  const anchors = new Set(
+    [root, atlas.specPair.value, atlas.adapters].flatMap((node) =>
+      node && 'anchor' in node && typeof node.anchor === 'string' ? [node.anchor] : [],
+    ),
+  )
+  if (anchors.size === 0) return
+  visit(atlas.doc, {
+    Alias(_key, alias) {
+      if (!anchors.has(alias.source)) return
+      const offset = toDocumentOffset(atlas.skeleton, alias.range?.[0] ?? 0)
+      throw new ConfigError(
+        'ADAPTERS_ALIASED',
+        `spec.adapters is repeated by the alias *${alias.source}, which would change with it`,
+        { file, ...locate(text, atlas.chunk.start + offset) },
+        'write the list out where the alias stands, or add the adapter by hand',
+      )
+    },
   })
 }
 

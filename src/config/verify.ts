@@ -60,12 +60,22 @@ export function verifyEdit(
 }
 
 function expectedAtlas(before: AtlasFile, name: string): unknown {
-  const value = before.atlas.doc.toJS({ maxAliasCount: -1 }) as Record<string, unknown>
+  // A fresh copy: toJS gives an anchor and its aliases one shared value, and the edit must not
+  // be expected to change what an alias elsewhere reads.
+  const value = unshare(before.atlas.doc.toJS({ maxAliasCount: -1 })) as Record<string, unknown>
   const spec = value.spec as Record<string, unknown>
   const item = { adapterRef: { apiVersion: ADAPTER_API_VERSION, kind: 'HTTP', name } }
   if (Array.isArray(spec.adapters)) spec.adapters.push(item)
   else if ('adapters' in spec) spec.adapters = [item]
   else value.spec = { adapters: [item], ...spec }
+  return value
+}
+
+function unshare(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unshare)
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unshare(v)]))
+  }
   return value
 }
 

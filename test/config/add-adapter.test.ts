@@ -583,6 +583,29 @@ ${GITHUB_DOC}`
     ).toBe(true)
   })
 
+  test.each([
+    ['the list', 'spec:\n  adapters: &list\n  - adapterRef: {name: github}\n  copy: *list\n', 8, 9],
+    ['spec', 'spec: &spec\n  adapters:\n  - adapterRef: {name: github}\nmirror: *spec\n', 8, 9],
+  ])(
+    'refuses to add to an adapters list an alias repeats through an anchor on %s',
+    (_what, body, line, column) => {
+      const error = refusal(HEAD + body)
+
+      expect(error.code).toBe('ADAPTERS_ALIASED')
+      expect(error.toLine()).toMatch(
+        new RegExp(`^atlas\\.yml:${line}:${column}: spec\\.adapters is repeated by the alias \\*`),
+      )
+    },
+  )
+
+  test('adds to an anchored adapters list that no alias repeats', () => {
+    const input = `${HEAD}x: &unrelated 1\nspec:\n  adapters: &list\n  - adapterRef: {name: github}\n  other: *unrelated\n`
+
+    expect(edit(input)).toBe(
+      input.replace('{name: github}\n', `{name: github}\n${STATUS_REF}`) + STATUS_DOC,
+    )
+  })
+
   test('refuses spec.adapters that is a mapping, with its line and column', () => {
     const error = refusal(`${HEAD}spec:\n  adapters:\n    github: {}\n`)
 
