@@ -4,6 +4,7 @@ import pkg from '../package.json' with { type: 'json' }
 import { atlasCommand } from './commands/atlas/index.js'
 import { authCommand } from './commands/auth/index.js'
 import { curlCommand } from './commands/curl.js'
+import { describe } from './commands/help.js'
 import type { Context } from './context.js'
 import { ExitCode, MomError } from './errors.js'
 import { isDebug } from './output.js'
@@ -27,13 +28,28 @@ export async function runMom(ctx: Context, argv: readonly string[]): Promise<num
 
 export function buildProgram(ctx: Context): Command {
   const program = new Command('mom')
-    .description('Edit Atlas configuration files, run an Atlas locally, and send requests through it.')
+    .description(
+      'Edit Atlas configuration files, run an Atlas locally, and send requests through it.',
+    )
     .version(pkg.version, '--version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .helpCommand(false)
+    // Options after a subcommand are that subcommand's: `mom curl --version` is curl's flag.
+    .enablePositionalOptions()
     .addCommand(atlasCommand(ctx))
     .addCommand(curlCommand(ctx))
     .addCommand(authCommand(ctx))
+  describe(program, [
+    [
+      'add an HTTP adapter to a configuration file',
+      "mom atlas config add-http-adapter -f atlas.yml --adapter-name heroku --base-url https://api.heroku.com -H 'Authorization: Bearer ${{ HEROKU_API_KEY }}'",
+    ],
+    ['serve that file locally', 'mom atlas run -f atlas.yml'],
+    [
+      'send a request through it',
+      'mom curl --base-url http://127.0.0.1:8080 /v1/apis/http/heroku/account',
+    ],
+  ])
   applyFrame(program, ctx)
   return program
 }
@@ -48,7 +64,9 @@ function applyFrame(command: Command, ctx: Context): void {
       writeOut: (text) => void ctx.stdout.write(text),
       writeErr: (text) => void ctx.stderr.write(text),
       outputError: (text, write) =>
-        write(`mom: ${oneLine(text.replace(/^error: /, ''))}; see '${name} --help'\n`),
+        write(
+          `mom: ${oneLine(text.replace(/^error: /, '')).replace(/\.$/, '')}; see '${name} --help'\n`,
+        ),
     })
   for (const sub of command.commands) applyFrame(sub, ctx)
 }

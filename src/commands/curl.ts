@@ -22,8 +22,6 @@ export function curlCommand(ctx: Context): Command {
     .helpOption(false)
     .allowUnknownOption()
     .allowExcessArguments()
-    // LIMITATION: `mom curl --version` prints mom's version, because the program's own --version
-    // is read before the subcommand's arguments; a fix needs enablePositionalOptions() in main.ts.
     .action(async (args: string[]) => {
       const code = await runCurlCommand(ctx, args, command)
       if (code !== 0) throw new ExitCode(code)

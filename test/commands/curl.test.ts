@@ -385,9 +385,13 @@ describe('mom curl: known differences from curl (each LIMITATION pinned)', () =>
     expect(r.sent[0]!.headers).toContainEqual(['accept-encoding', 'deflate, gzip, br, zstd'])
   })
 
-  test.fails('refuses --version as an unsupported curl flag', async () => {
+  test('refuses --version as an unsupported curl flag', async () => {
     const r = await curl(['--version', '/v1/apis/http/stub/echo'])
 
     expect(r.code).toBe(2)
+    expect(r.stderr).toBe(
+      "mom: option --version is not supported by mom curl; see 'mom curl --help' for the supported flags\n",
+    )
+    expect(r.sent).toEqual([])
   })
 })
