@@ -126,7 +126,7 @@ export function createAtlasServer(options: AtlasServerOptions): AtlasServer {
   const server = createServer({ requestTimeout: 0 }, handle)
   // `Expect: 100-continue`: only a client with the token is asked for its body.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
-    if (isAuthorized(req.headers.authorization)) res.writeContinue()
+    if (isAuthorized(soleAuthorization(req))) res.writeContinue()
     handle(req, res)
   })
 
@@ -140,7 +140,7 @@ export function createAtlasServer(options: AtlasServerOptions): AtlasServer {
     let status: number
     if (path === '/healthz' && isReadMethod(req.method)) {
       status = sendJson(res, 200, '{"status":"ok"}')
-    } else if (!isAuthorized(req.headers.authorization)) {
+    } else if (!isAuthorized(soleAuthorization(req))) {
       status = sendUnauthorized(res)
     } else if (path === '/v1/apis' && isReadMethod(req.method)) {
       status = sendJson(res, 200, listing)
@@ -183,7 +183,8 @@ export function createAtlasServer(options: AtlasServerOptions): AtlasServer {
         if (kind === CONTENT_LENGTH) {
           hasBody = value !== '0'
         } else {
-          if (kind === AUTHORIZATION) authorization ??= value
+          // Two Authorization headers are not "the" bearer token: '' is never authorized.
+          if (kind === AUTHORIZATION) authorization = authorization === undefined ? value : ''
           else if (kind === CONNECTION)
             connection = connection === undefined ? value : `${connection},${value}`
           else if (kind === TRANSFER_ENCODING) hasBody = true
@@ -517,4 +518,20 @@ function sendUnauthorized(res: ServerResponse): number {
       'missing or wrong bearer token; send Authorization: Bearer <token> for this Atlas',
     ),
   )
+}
+
+/**
+ * The request's Authorization header when it sent exactly one; '' (never authorized) for two or
+ * more, which Node's `req.headers` would quietly reduce to the first.
+ */
+function soleAuthorization(req: IncomingMessage): string | undefined {
+  let found: string | undefined
+  const raw = req.rawHeaders
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.length === 13 && raw[i]!.toLowerCase() === 'authorization') {
+      if (found !== undefined) return ''
+      found = raw[i + 1]
+    }
+  }
+  return found
 }

@@ -270,20 +270,35 @@ describe('the bearer token', () => {
     ['the token with another scheme', { authorization: 'Basic test-token' }],
     ['the token with a suffix', { authorization: 'Bearer test-token2' }],
     ['the bare token', { authorization: 'test-token' }],
-  ])('answers 401 for %s and forwards nothing', async (_what, headers) => {
-    const upstream = await startUpstream()
-    const atlas = await startLocalAtlas(r0Config(`${upstream.origin}/base`))
+    [
+      'the token twice',
+      ['authorization', 'Bearer test-token', 'Authorization', 'Bearer test-token'],
+    ],
+    [
+      'the token after a wrong one',
+      ['authorization', 'Bearer wrong', 'authorization', 'Bearer test-token'],
+    ],
+    [
+      'the token before a wrong one',
+      ['authorization', 'Bearer test-token', 'authorization', 'Bearer wrong'],
+    ],
+  ])(
+    'answers 401 for %s and forwards nothing',
+    async (_what, headers: Record<string, string> | string[]) => {
+      const upstream = await startUpstream()
+      const atlas = await startLocalAtlas(r0Config(`${upstream.origin}/base`))
 
-    const response = await send(`${atlas.origin}/v1/apis/http/stub/items`, { headers })
+      const response = await send(`${atlas.origin}/v1/apis/http/stub/items`, { headers })
 
-    expect(response.status).toBe(401)
-    expect(response.headers['content-type']).toBe('application/json')
-    expect(response.headers['www-authenticate']).toBe('Bearer realm="atlas"')
-    expect(response.body).toBe(
-      '{"error":{"code":"unauthorized","message":"missing or wrong bearer token; send Authorization: Bearer <token> for this Atlas"}}',
-    )
-    expect(upstream.received).toEqual([])
-  })
+      expect(response.status).toBe(401)
+      expect(response.headers['content-type']).toBe('application/json')
+      expect(response.headers['www-authenticate']).toBe('Bearer realm="atlas"')
+      expect(response.body).toBe(
+        '{"error":{"code":"unauthorized","message":"missing or wrong bearer token; send Authorization: Bearer <token> for this Atlas"}}',
+      )
+      expect(upstream.received).toEqual([])
+    },
+  )
 
   test('accepts the scheme in any case', async () => {
     const upstream = await startUpstream()
@@ -302,6 +317,8 @@ describe('the bearer token', () => {
     expect((await send(`${atlas.origin}/v1/apis`)).status).toBe(401)
     expect((await send(`${atlas.origin}/elsewhere`)).status).toBe(401)
     expect((await send(`${atlas.origin}/elsewhere`, { headers: AUTH })).status).toBe(404)
+    const twice = ['authorization', 'Bearer test-token', 'authorization', 'Bearer wrong']
+    expect((await send(`${atlas.origin}/v1/apis`, { headers: twice })).status).toBe(401)
     const health = await send(`${atlas.origin}/healthz`)
     expect(health.status).toBe(200)
     expect(health.body).toBe('{"status":"ok"}')
