@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { type AddressInfo, isIP } from 'node:net'
+import type { Duplex } from 'node:stream'
 
 import { type Dispatcher, Pool } from 'undici'
 
@@ -124,6 +125,16 @@ export function createAtlasServer(options: AtlasServerOptions): AtlasServer {
   // Upgrade header, so WebSocket endpoints cannot be used through a local Atlas; supporting them
   // needs an 'upgrade' handler that dials the upstream and splices the two sockets.
   const server = createServer({ requestTimeout: 0 }, handle)
+  // A request Node cannot parse (a raw non-ASCII byte in the target, oversized headers) gets a
+  // JSON error like every other, in place of Node's bare status line.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy()
+    const [status, reason] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'Bad Request']
+    const body = errorBody('bad_request', `the request could not be read: ${reason.toLowerCase()}`)
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    )
+  })
   // `Expect: 100-continue`: only a client with the token is asked for its body.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
     if (isAuthorized(soleAuthorization(req))) res.writeContinue()
@@ -492,6 +503,12 @@ function tokenCheck(token: Secret): (header: string | undefined) => boolean {
 
 function isReadMethod(method: string | undefined): boolean {
   return method === 'GET' || method === 'HEAD'
+}
+
+const CLIENT_ERRORS: Record<string, [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large'],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Payload Too Large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout'],
 }
 
 function errorBody(code: string, message: string, extra: Record<string, unknown> = {}): string {

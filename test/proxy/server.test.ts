@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { createServer as createHttpsServer } from 'node:https'
-import { type AddressInfo, createServer as createNetServer } from 'node:net'
+import { type AddressInfo, connect, createServer as createNetServer } from 'node:net'
 import type { TLSSocket } from 'node:tls'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
@@ -296,6 +296,39 @@ describe('the bearer token', () => {
       expect(response.body).toBe(
         '{"error":{"code":"unauthorized","message":"missing or wrong bearer token; send Authorization: Bearer <token> for this Atlas"}}',
       )
+      expect(upstream.received).toEqual([])
+    },
+  )
+
+  test.each([
+    [
+      'a raw non-ASCII byte in the target',
+      Buffer.from('GET /v1/apis/http/stub/\xff HTTP/1.1\r\nHost: x\r\n\r\n', 'latin1'),
+      'HTTP/1.1 400 Bad Request',
+    ],
+    [
+      'oversized headers',
+      Buffer.from(`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`),
+      'HTTP/1.1 431 Request Header Fields Too Large',
+    ],
+  ])(
+    'answers a request Node cannot read (%s) with a JSON error and closes',
+    async (_what, bytes, statusLine) => {
+      const upstream = await startUpstream()
+      const atlas = await startLocalAtlas(r0Config(`${upstream.origin}/base`))
+      const { port } = new URL(atlas.origin)
+
+      const reply = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () => socket.end(bytes))
+        let text = ''
+        socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')))
+        socket.on('close', () => resolve(text))
+        socket.on('error', reject)
+      })
+
+      expect(reply.split('\r\n')[0]).toBe(statusLine)
+      expect(reply).toContain('content-type: application/json\r\n')
+      expect(JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)).error.code).toBe('bad_request')
       expect(upstream.received).toEqual([])
     },
   )
