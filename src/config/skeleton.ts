@@ -61,13 +61,15 @@ export function toDocumentOffset(skeleton: Skeleton, offset: number): number {
 // The fastest way: the left-out items are read from lines (list-scan.ts) and their lines cut
 // out, so the parser never sees them. The parsed rest must agree with the scan.
 function composeWithCut(text: string, keep: number): Skeleton | undefined {
-  // The cut lines are never parsed: the whole document must be plain YAML (plain-yaml.ts).
-  if (!isPlainBlockYaml(text, 0, text.length)) return undefined
   const scanned = scanAdapterList(text)
   if (!scanned || scanned.dashes.length <= keep) return undefined
   const omitted = scanned.dashes.length - keep
   const start = lineStart(text, scanned.dashes[0]!)
   const length = lineStart(text, scanned.dashes[omitted]!) - start
+  // The cut lines are never parsed, so they must be plain YAML (plain-yaml.ts), valid by
+  // construction; the rest of the document is parsed and composed as usual.
+  if (!isPlainList(text, start, start + length, columnOf(text, scanned.dashes[0]!)))
+    return undefined
   const reduced = text.slice(0, start) + text.slice(start + length)
   const tokens = [...new Parser().parse(reduced)]
   const documents = tokens.filter((t): t is CST.Document => t.type === 'document')
@@ -87,6 +89,29 @@ function composeWithCut(text: string, keep: number): Skeleton | undefined {
     dashes: scanned.dashes,
     documentCount: 1,
   }
+}
+
+/**
+ * Whether the lines from `start` to `end`, items of a block list whose dashes stand at `column`,
+ * are plain YAML: checked as a document of their own, shifted left by `column`.
+ */
+function isPlainList(text: string, start: number, end: number, column: number): boolean {
+  const lines = text.slice(start, end).split('\n')
+  const shifted: string[] = []
+  for (const line of lines) {
+    const body = line.trimStart()
+    if (body === '' || body === '\r' || body.startsWith('#')) continue
+    if (line.length - body.length < column) return false
+    const own = line.slice(column)
+    if (/^(?:---|\.\.\.)/.test(own)) return false
+    shifted.push(own)
+  }
+  const list = shifted.join('\n')
+  return isPlainBlockYaml(list, 0, list.length)
+}
+
+function columnOf(text: string, offset: number): number {
+  return offset - lineStart(text, offset)
 }
 
 function dashOffsets(seq: CST.BlockSequence): number[] {

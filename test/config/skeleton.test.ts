@@ -86,6 +86,40 @@ describe('composing a long spec.adapters list in part', () => {
   })
 })
 
+describe('a long list in a document that is not plain YAML elsewhere', () => {
+  const withAnchor = (count: number) =>
+    many(count).replace(
+      '  exposedPorts: {}\n',
+      '  exposedPorts: &ports {}\n  note: |\n    kept\n  copy: *ports\n',
+    )
+
+  test('still leaves out the plain items of the list', () => {
+    const skeleton = composeSkeleton(withAnchor(20), 1)
+
+    expect(skeleton.omitted).toBe(19)
+    expect(skeleton.doc.errors).toEqual([])
+  })
+
+  test('reports a fault inside a left-out item', () => {
+    const text = withAnchor(30).replace('name: svc-2\n', 'name: svc-2\n     bad: indent\n')
+
+    expect(() =>
+      addHttpAdapter(decodeSource(text), 'atlas.yml', STATUS, { composeAllLimit: 0 }),
+    ).toThrow(/YAML does not parse/)
+  })
+
+  test('edits it the same way as a small file', () => {
+    const input = withAnchor(40)
+
+    const big = addHttpAdapter(decodeSource(input), 'atlas.yml', STATUS, { composeAllLimit: 0 })
+    const small = addHttpAdapter(decodeSource(input), 'atlas.yml', STATUS, {
+      composeAllLimit: Infinity,
+    })
+
+    expect(big.text).toBe(small.text)
+  })
+})
+
 describe('reading a long list from lines', () => {
   const styles: [string, (i: number) => string][] = [
     [
