@@ -213,6 +213,9 @@ async function transferOnce(
             `Connection timed out after ${elapsed} milliseconds`,
           )
       abortHop?.(timedOut)
+      // A connect in progress has no request to abort yet: end the sockets themselves, so the
+      // process ends with the timeout instead of when the kernel gives up on the connect.
+      void connections.close(timedOut)
     }, ms)
   }
 
@@ -378,6 +381,11 @@ async function transferOnce(
           verbose(`*   Trying ${host}:${port}...\n`)
           if ((hopError as CurlError).exitCode === EXIT.COULDNT_CONNECT) {
             verbose(`* connect to ${bare(host)} port ${port} failed: Connection refused\n`)
+          }
+          if (!timedOut && /Timeout was reached$/.test((hopError as Error).message)) {
+            const ip = bare(host).includes(':') ? 'ipv6' : 'ipv4'
+            const limit = Math.max(1, Math.round((opts.connectTimeout ?? 300) * 1000))
+            verbose(`* ${ip} connect timeout after ${limit}ms, move on!\n`)
           }
         }
         const failure = timedOut ?? hopError

@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
+import { connect, createServer, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -47,6 +47,22 @@ interface Case {
 
 const S = '/v1/apis/http/stub'
 let closedPort = 0
+let hanging: HangingListener | undefined
+
+/** A request to a listener whose backlog is full, so the TCP connect hangs: curl exit 28. */
+function hangingCase(name: string, args: string[]): Case {
+  return {
+    name,
+    args: ['-sS', ...args],
+    route: '',
+    momPath: '/x',
+    curlUrl: () => `http://127.0.0.1:${hanging!.port}/x`,
+    momBase: () => `http://127.0.0.1:${hanging!.port}`,
+    stderr: true,
+    received: false,
+    code: 28,
+  }
+}
 
 /** A request to a port nothing listens on: curl exit 7, nothing received. */
 function closedPortCase(name: string, args: string[], extra: Partial<Case> = {}): Case {
@@ -642,6 +658,13 @@ const cases: Case[] = [
   },
 ]
 
+const hangingCases: Case[] = [
+  hangingCase('-m ends a connect that hangs', ['-m', '1']),
+  hangingCase('--connect-timeout ends a connect that hangs', ['--connect-timeout', '1']),
+  hangingCase('-v shows a connect timeout as curl does', ['-v', '--connect-timeout', '1']),
+  hangingCase('-v shows -m ending a connect as curl does', ['-v', '-m', '1']),
+]
+
 let atlas: StandInAtlas
 let tlsAtlas: StandInAtlas | undefined
 let root: string
@@ -656,6 +679,7 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'mom-diff-'))
   atlas = await startStandInAtlas()
   closedPort = await findClosedPort()
+  hanging = await startHangingListener()
   if (hasOpenssl) {
     await promisify(execFile)('/usr/bin/openssl', [
       'req',
@@ -682,6 +706,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
+  hanging?.close()
   await atlas?.close()
   await tlsAtlas?.close()
   if (root) await rm(root, { recursive: true, force: true })
@@ -714,6 +739,81 @@ describe.runIf(hasCurl).concurrent('mom curl behaves like curl 7.88.1', () => {
     })
   })
 })
+
+describe.runIf(hasCurl).concurrent('mom curl ends a hanging connect as curl does', () => {
+  hangingCases.forEach((c, index) => {
+    test(c.name, async () => {
+      const started = Date.now()
+      const both = await runBoth(c, `hang${index}`)
+      expect({ code: both.mom.code, stdout: both.mom.stdout, stderr: both.mom.stderr }).toEqual({
+        code: both.curl.code,
+        stdout: both.curl.stdout,
+        stderr: both.curl.stderr,
+      })
+      expect(both.mom.code).toBe(28)
+      // Both together, well before the kernel would give up on the connect (19 s or more).
+      expect(Date.now() - started).toBeLessThan(9000)
+    })
+  })
+})
+
+test('mom curl -m exits about when the timeout fires, the error line written at once', async () => {
+  const started = Date.now()
+  let lineAt = 0
+  const run = mom(['curl', '-sS', '-m', '1', '/x'], {
+    env: {
+      MOM_BASE_URL: `http://127.0.0.1:${hanging!.port}`,
+      MOM_TOKEN: 'test-token',
+      MOM_CONFIG_DIR: join(root, 'hang-config'),
+    },
+  })
+  run.stderr?.once('data', () => (lineAt = Date.now() - started))
+  const result = await run
+  const total = Date.now() - started
+  expect(result.exitCode).toBe(28)
+  expect(result.stderr).toMatch(/^mom: \(28\) Connection timed out after \d+ milliseconds\n$/)
+  expect(lineAt).toBeGreaterThan(900)
+  expect(total).toBeLessThan(5000)
+  expect(total - lineAt).toBeLessThan(1500)
+})
+
+interface HangingListener {
+  port: number
+  close(): void
+}
+
+/**
+ * A loopback listener that never accepts, its backlog filled, so a new connect stays in SYN-SENT.
+ * It lives in a child process whose event loop is blocked, because Node accepts on its own.
+ */
+async function startHangingListener(): Promise<HangingListener> {
+  const script = `
+    const net = require('node:net')
+    const server = net.createServer()
+    server.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
+      process.stdout.write(server.address().port + '\\n')
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 120000)
+    })`
+  const child = execa(process.execPath, ['-e', script], { reject: false })
+  const port = await new Promise<number>((resolve) =>
+    child.stdout!.once('data', (d: Buffer) => resolve(Number(String(d).trim()))),
+  )
+  const fillers: Socket[] = []
+  // Node reads a backlog of 0 as its default of 511; with 1 the kernel queues two at most.
+  for (let i = 0; i < 8; i++) {
+    const socket = connect(port, '127.0.0.1')
+    socket.on('error', () => {})
+    fillers.push(socket)
+  }
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  return {
+    port,
+    close() {
+      for (const socket of fillers) socket.destroy()
+      child.kill()
+    },
+  }
+}
 
 interface Side {
   code: number
