@@ -61,9 +61,12 @@ export async function runCurl(opts: CurlOptions, target: CurlTarget, io: CurlIo)
   let writeOut = opts.writeOut
   if (writeOut?.startsWith('@')) {
     const source = writeOut.slice(1)
-    writeOut = (
-      source === '-' ? await io.readStdin() : await io.readFile(source).catch(() => Buffer.alloc(0))
-    ).toString()
+    writeOut = joinLines(
+      (source === '-'
+        ? await io.readStdin()
+        : await io.readFile(source).catch(() => Buffer.alloc(0))
+      ).toString(),
+    )
   }
 
   // curl draws its meter unless -s or --no-progress-meter, or when the body goes to a terminal.
@@ -97,6 +100,14 @@ export async function runCurl(opts: CurlOptions, target: CurlTarget, io: CurlIo)
     if (writeOut !== undefined) emitWriteOut(writeOut, result.info, io, target.program)
     return code
   }
+}
+
+/** curl reads `-w @file` line by line and keeps each line only up to its first CR or LF. */
+function joinLines(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => line.split('\r')[0])
+    .join('')
 }
 
 interface AttemptResult {
@@ -158,6 +169,8 @@ function emptyInfo(url: URL, method: string, started: number, io: CurlIo): Trans
     remoteIp: '',
     remotePort: '',
     scheme: url.protocol.replace(/:$/, '').toUpperCase(),
+    url: url.href,
+    sizeRequest: 0,
   }
 }
 
@@ -277,6 +290,7 @@ async function transferOnce(
                 `*   Trying ${shown}:${port}...\n* Connected to ${bare(host)} (${ip}) port ${port} (#${id})\n`,
               )
             }
+            info.sizeRequest += requestSize(hop)
             verbose(formatVerboseRequest(hop.method, hop.url, hop.headers))
             if (hop.body && hop.body.length > 0) verbose(`} [${hop.body.length} bytes data]\n`)
           },
@@ -500,6 +514,13 @@ function nextHop(
       h.name.toLowerCase() === 'host' && h.value === hop.url.host ? { ...h, value: url.host } : h,
     )
   return { hop: { method, url, headers, body }, isPost: post }
+}
+
+/** The bytes curl counts for %{size_request}: request line, headers, blank line and body. */
+function requestSize(hop: HopRequest): number {
+  let size = Buffer.byteLength(`${hop.method} ${hop.url.pathname}${hop.url.search} HTTP/1.1\r\n`)
+  for (const header of hop.headers) size += Buffer.byteLength(`${header.name}: ${header.value}\r\n`)
+  return size + 2 + (hop.body?.length ?? 0)
 }
 
 function bare(host: string): string {

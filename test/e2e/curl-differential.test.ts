@@ -494,6 +494,54 @@ const cases: Case[] = [
     stderr: true,
     code: 0,
   },
+  {
+    name: '-w prints a tab for \\t and keeps other backslash pairs',
+    args: ['-sS', '-o', '/dev/null', '-w', '\\t|\\a\\b\\f\\v\\\\\\%|'],
+    route: '/json',
+    code: 0,
+  },
+  {
+    name: '-w @file keeps each line only up to its CR or LF',
+    args: ['-sS', '-o', '/dev/null', '-w', '@wf.txt'],
+    route: '/json',
+    code: 0,
+  },
+  {
+    name: '-w @- reads the format from stdin the same way',
+    args: ['-sS', '-o', '/dev/null', '-w', '@-'],
+    stdin: '%{http_code}\n|\n',
+    route: '/json',
+    code: 0,
+  },
+  {
+    name: '-w %header{name} prints the first value of that header',
+    args: [
+      '-sS',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%header{set-cookie}|%header{CONTENT-TYPE}|%header{nope}|%header{x',
+    ],
+    route: '/login',
+    code: 0,
+  },
+  {
+    name: '-w %{num_headers} %{size_request} %{urlnum} %{url}',
+    // The same user agent on both sides, so the request sizes agree.
+    args: [
+      '-sS',
+      '-A',
+      'agent/1',
+      '-o',
+      '/dev/null',
+      '-d',
+      'a=1',
+      '-w',
+      '%{num_headers} %{size_request} %{urlnum} %{url}',
+    ],
+    route: '/json',
+    code: 0,
+  },
   closedPortCase('-w on a failed connection', [
     '-s',
     '-w',
@@ -673,6 +721,7 @@ const inputs: Record<string, string | Buffer> = {
   'crlf.txt': Buffer.from('a=1\r\nb=2\n\0c\r\n'),
   'f.txt': 'hello\n',
   'f.bin': 'xx',
+  'wf.txt': 'A%{http_code}\r\n\nB\rgone\nC\\n\n',
 }
 
 beforeAll(async () => {
@@ -775,6 +824,27 @@ test('mom curl -m exits about when the timeout fires, the error line written at 
   expect(lineAt).toBeGreaterThan(900)
   expect(total).toBeLessThan(5000)
   expect(total - lineAt).toBeLessThan(1500)
+})
+
+describe.runIf(hasCurl)('mom curl -w %{json}', () => {
+  test('holds the variables mom knows with the values and order curl gives them', async () => {
+    const c: Case = {
+      name: 'json',
+      args: ['-sS', '-A', 'agent/1', '-o', '/dev/null', '-w', '%{json}'],
+      route: '/login',
+      code: 0,
+    }
+    const both = await runBoth(c, 'json')
+    const mine = JSON.parse(both.mom.stdout) as Record<string, unknown>
+    const theirs = JSON.parse(both.curl.stdout) as Record<string, unknown>
+    const known = Object.keys(theirs).filter((key) => key in mine)
+    expect(Object.keys(mine)).toEqual(known)
+    const sameAs = (json: Record<string, unknown>) =>
+      Object.fromEntries(
+        known.map((key) => [key, key === 'time_total' ? typeof json[key] : json[key]]),
+      )
+    expect(sameAs(mine)).toEqual(sameAs(theirs))
+  })
 })
 
 interface HangingListener {
