@@ -14,8 +14,8 @@ export function statusLine(head: ResponseHead): string {
 }
 
 /** `-v` lines for a request: `> ` before each line, the credential shown redacted. */
-export function formatVerboseRequest(method: string, url: URL, headers: HeaderLine[]): string {
-  let out = `> ${method} ${url.pathname}${url.search} HTTP/1.1\r\n`
+export function formatVerboseRequest(method: string, path: string, headers: HeaderLine[]): string {
+  let out = `> ${method} ${path} HTTP/1.1\r\n`
   for (const header of headers)
     out += `> ${header.name}: ${header.display ?? redactCredential(header)}\r\n`
   return out + '> \r\n'

@@ -19,8 +19,15 @@ type Connect = (
 export interface HopRequest {
   method: string
   url: URL
+  /** The query as sent, when it is not the URL's own (see RequestPlan.query). */
+  query?: string
   headers: HeaderLine[]
   body?: Buffer
+}
+
+/** The request target on the status line: the path and the query as they go on the wire. */
+export function requestPath(hop: { url: URL; query?: string }): string {
+  return hop.url.pathname + (hop.query ?? hop.url.search)
 }
 
 /** The status line and headers exactly as received (names keep their case, repeats stay apart). */
@@ -232,7 +239,7 @@ export function sendHop(
       dispatcher.dispatch(
         {
           origin: request.url.origin,
-          path: request.url.pathname + request.url.search,
+          path: requestPath(request),
           method: request.method,
           headers: flat,
           body: request.body,

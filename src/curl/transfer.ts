@@ -10,7 +10,7 @@ import {
   type TransferInfo,
 } from './output.js'
 import { buildRequest, type HeaderLine, type RequestPlan } from './request.js'
-import { Connections, sendHop, type HopRequest, type ResponseHead } from './send.js'
+import { Connections, requestPath, sendHop, type HopRequest, type ResponseHead } from './send.js'
 
 export { checkRequestOptions } from './request.js'
 export type { Sink } from './body.js'
@@ -199,6 +199,7 @@ async function transferOnce(
   let hop: HopRequest = {
     method: plan.method,
     url: plan.url,
+    ...(plan.query === undefined ? {} : { query: plan.query }),
     headers: plan.headers,
     body: plan.body,
   }
@@ -291,7 +292,9 @@ async function transferOnce(
               )
             }
             info.sizeRequest += requestSize(hop)
-            verbose(formatVerboseRequest(hop.method, hop.url, hop.headers))
+            // The query is a byte per char; the terminal reads UTF-8.
+            const path = Buffer.from(requestPath(hop), 'latin1').toString()
+            verbose(formatVerboseRequest(hop.method, path, hop.headers))
             if (hop.body && hop.body.length > 0) verbose(`} [${hop.body.length} bytes data]\n`)
           },
           onResponse: (response, resumeBody) => {
@@ -382,7 +385,8 @@ async function transferOnce(
         info.contentType =
           response.headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? ''
         info.sizeDownload = received
-        info.urlEffective = hop.url.href
+        info.urlEffective =
+          hop.url.origin + Buffer.from(requestPath(hop), 'latin1').toString() + hop.url.hash
         info.method = hop.method
         info.remoteIp = connections.remoteAddress(hop.url.origin) ?? bare(host)
         info.remotePort = port
@@ -518,7 +522,7 @@ function nextHop(
 
 /** The bytes curl counts for %{size_request}: request line, headers, blank line and body. */
 function requestSize(hop: HopRequest): number {
-  let size = Buffer.byteLength(`${hop.method} ${hop.url.pathname}${hop.url.search} HTTP/1.1\r\n`)
+  let size = Buffer.byteLength(`${hop.method} ${requestPath(hop)} HTTP/1.1\r\n`, 'latin1')
   for (const header of hop.headers) size += Buffer.byteLength(`${header.name}: ${header.value}\r\n`)
   return size + 2 + (hop.body?.length ?? 0)
 }

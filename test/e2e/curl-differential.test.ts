@@ -542,6 +542,26 @@ const cases: Case[] = [
     route: '/json',
     code: 0,
   },
+  ...['b=x y', 'b=x\ty', 'b=x\x7fy', 'b=\x01'].map((data): Case => ({
+    name: `-G refuses a URL with a control byte or space in its query (${JSON.stringify(data)})`,
+    args: ['-sS', '-G', '-d', data],
+    route: '/status/200',
+    stderr: true,
+    received: false,
+    code: 3,
+  })),
+  ...['b=x"y', 'b=<>{}|^`\\', 'b=#frag', 'b=%zz&c=%41'].map((data): Case => ({
+    name: `-G sends the query bytes as given (${JSON.stringify(data)})`,
+    args: ['-sS', '-G', '-d', data, '-d', 'z=1'],
+    route: '/status/200?a=1',
+    code: 0,
+  })),
+  {
+    name: '-G with --data-urlencode encodes the space',
+    args: ['-sS', '-G', '--data-urlencode', 'b=x y', '-w', '%{url_effective}'],
+    route: '/status/200',
+    code: 0,
+  },
   closedPortCase('-w on a failed connection', [
     '-s',
     '-w',
