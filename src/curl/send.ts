@@ -97,7 +97,7 @@ export class Connections {
       return { client: found.client, reused }
     }
     const ca = await this.#loadCa()
-    const timeout = Math.max(1, Math.round((this.#options.connectTimeout ?? 300) * 1000))
+    const timeout = Math.max(1, Math.round((this.#options.connectTimeout || 300) * 1000))
     const client = new Client(url.origin, {
       headersTimeout: 0,
       bodyTimeout: 0,

@@ -212,7 +212,8 @@ async function transferOnce(
   let timedOut: CurlError | undefined
   let retryAfter: number | undefined
 
-  if (opts.maxTime !== undefined) {
+  // 0 means no limit, as in curl.
+  if (opts.maxTime) {
     const ms = Math.max(1, Math.round(opts.maxTime * 1000))
     timer = setTimeout(() => {
       const elapsed = Math.round(io.now() - started)
@@ -402,7 +403,7 @@ async function transferOnce(
           }
           if (!timedOut && /Timeout was reached$/.test((hopError as Error).message)) {
             const ip = bare(host).includes(':') ? 'ipv6' : 'ipv4'
-            const limit = Math.max(1, Math.round((opts.connectTimeout ?? 300) * 1000))
+            const limit = Math.max(1, Math.round((opts.connectTimeout || 300) * 1000))
             verbose(`* ${ip} connect timeout after ${limit}ms, move on!\n`)
           }
         }
