@@ -25,6 +25,8 @@ export interface RequestPlan {
    * those bytes as given, where URL would percent-encode some of them.
    */
   query?: string
+  /** `-e …;auto`: each redirect hop names the URL it came from in Referer. */
+  autoReferer: boolean
   /** In curl's order: Host, User-Agent, Accept, Accept-Encoding, Referer, Cookie, -H …, body headers. */
   headers: HeaderLine[]
   body?: Buffer
@@ -85,18 +87,20 @@ export async function buildRequest(
     ]
   } else if (opts.data.length > 0) {
     const data = await joinData(opts.data, read)
+    const isJson = opts.data.some((d) => d.kind === 'json')
+    // curl keeps --json's two headers with -G too, though the data goes in the query.
+    if (isJson) {
+      jsonHeaders = [
+        { name: 'Content-Type', value: 'application/json' },
+        { name: 'Accept', value: 'application/json' },
+      ]
+    }
     if (opts.get) {
       query = getQuery(target, data)
     } else {
       body = data
-      const isJson = opts.data.some((d) => d.kind === 'json')
       bodyHeaders = [{ name: 'Content-Length', value: String(body.length), forBody: true }]
-      if (isJson) {
-        jsonHeaders = [
-          { name: 'Content-Type', value: 'application/json' },
-          { name: 'Accept', value: 'application/json' },
-        ]
-      } else {
+      if (!isJson) {
         bodyHeaders.push({
           name: 'Content-Type',
           value: 'application/x-www-form-urlencoded',
@@ -119,7 +123,11 @@ export async function buildRequest(
     { name: 'Accept', value: '*/*' },
   ]
   if (opts.compressed) internal.push({ name: 'Accept-Encoding', value: ACCEPT_ENCODING })
-  if (opts.referer !== undefined) internal.push({ name: 'Referer', value: opts.referer })
+  // `-e URL;auto` sends URL, then on each redirect the URL it came from; `;auto` alone sends
+  // nothing on the first request (curl(1), --referer).
+  const autoReferer = opts.referer?.endsWith(';auto') ?? false
+  const referer = autoReferer ? opts.referer!.slice(0, -';auto'.length) : opts.referer
+  if (referer) internal.push({ name: 'Referer', value: referer })
   if (opts.cookies.length > 0) internal.push({ name: 'Cookie', value: opts.cookies.join(';') })
   // curl sends no User-Agent for `-A ''`.
   if (opts.userAgent === '') internal.splice(1, 1)
@@ -136,6 +144,7 @@ export async function buildRequest(
     methodForced: opts.method !== undefined,
     url: target,
     ...(query === undefined ? {} : { query }),
+    autoReferer,
     headers,
     body,
     isPost,

@@ -96,7 +96,8 @@ export class Connections {
       found.used = true
       return { client: found.client, reused }
     }
-    const ca = await this.#loadCa()
+    // The CA file matters only for https: curl never reads it for http.
+    const ca = url.protocol === 'https:' ? await this.#loadCa() : undefined
     const timeout = Math.max(1, Math.round((this.#options.connectTimeout || 300) * 1000))
     const client = new Client(url.origin, {
       headersTimeout: 0,

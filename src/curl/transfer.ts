@@ -518,6 +518,7 @@ function nextHop(
     .map((h) =>
       h.name.toLowerCase() === 'host' && h.value === hop.url.host ? { ...h, value: url.host } : h,
     )
+  if (plan.autoReferer) setReferer(headers, hop.url.origin + requestPath(hop))
   return { hop: { method, url, headers, body }, isPost: post }
 }
 
@@ -526,6 +527,22 @@ function requestSize(hop: HopRequest): number {
   let size = Buffer.byteLength(`${hop.method} ${requestPath(hop)} HTTP/1.1\r\n`, 'latin1')
   for (const header of hop.headers) size += Buffer.byteLength(`${header.name}: ${header.value}\r\n`)
   return size + 2 + (hop.body?.length ?? 0)
+}
+
+/** Sets Referer in place, or adds it where curl puts it: after Host, User-Agent and Accept*. */
+function setReferer(headers: HeaderLine[], value: string): void {
+  const at = headers.findIndex((h) => h.name.toLowerCase() === 'referer')
+  if (at >= 0) {
+    headers[at] = { ...headers[at]!, value }
+    return
+  }
+  let after = -1
+  for (const name of ['host', 'user-agent', 'accept', 'accept-encoding']) {
+    const found = headers.findIndex((h) => h.name.toLowerCase() === name)
+    if (found >= 0 && after < found && (name !== 'accept' || headers[found]!.value === '*/*'))
+      after = found
+  }
+  headers.splice(after + 1, 0, { name: 'Referer', value })
 }
 
 function bare(host: string): string {

@@ -604,6 +604,36 @@ const cases: Case[] = [
     route: '/json',
     code: 0,
   })),
+  {
+    name: "-e ';auto' sends no Referer first, then the URL each redirect came from",
+    args: ['-sS', '-L', '-e', ';auto', '-H', 'Accept: text/plain'],
+    route: `/redirect/302?to=${S}/redirect/307?to=${S}/json`,
+    code: 0,
+  },
+  {
+    name: "-e 'URL;auto' sends URL first, then the URL each redirect came from",
+    args: ['-sS', '-L', '--compressed', '-e', 'http://from.example/page;auto'],
+    route: `/redirect/301?to=${S}/json`,
+    code: 0,
+  },
+  {
+    name: "-e ';auto' without -L sends no Referer",
+    args: ['-sS', '-e', ';auto'],
+    route: `/redirect/302?to=${S}/json`,
+    code: 0,
+  },
+  {
+    name: '-G --json keeps the JSON Content-Type and Accept headers',
+    args: ['-sS', '-G', '--json', '{"a":1}'],
+    route: '/status/200',
+    code: 0,
+  },
+  {
+    name: '--cacert naming a missing file changes nothing over http',
+    args: ['-sS', '--cacert', 'missing.pem'],
+    route: '/json',
+    code: 0,
+  },
   closedPortCase('-w on a failed connection', [
     '-s',
     '-w',
