@@ -2,7 +2,7 @@ import { Command } from 'commander'
 
 import pkg from '../../package.json' with { type: 'json' }
 import type { Context } from '../context.js'
-import { ExitCode, MomError } from '../errors.js'
+import { ExitCode, MomError, UsageError } from '../errors.js'
 import { CURL_OPTIONS } from '../curl/options.js'
 import type { CurlIo, Sink } from '../curl/transfer.js'
 import { loadChalk } from '../output.js'
@@ -131,16 +131,40 @@ async function runCurlCommand(ctx: Context, args: string[], command: Command): P
 async function findToken(ctx: Context, flag: string | undefined, base: URL) {
   const { Secret } = await import('../secret.js')
   const given = flag ?? ctx.env.MOM_TOKEN
-  if (given) return new Secret(given)
+  if (given) {
+    // The user typed or exported it for this command line: a malformed invocation, exit 2.
+    const source = flag === undefined ? 'MOM_TOKEN' : '--token'
+    if (!fitsHeader(given)) {
+      throw new UsageError(`the credential in ${source} ${UNSENDABLE}`, {
+        code: 'BAD_CREDENTIAL',
+        hint: `give ${source} the token alone, without a line break`,
+      })
+    }
+    return new Secret(given)
+  }
   const { CredentialStore, configDir, normalizeBaseUrl } = await import('../auth/store.js')
   const key = normalizeBaseUrl(base.href)
   const stored = await new CredentialStore(configDir(ctx.env, ctx.homedir)).get(key)
+  if (stored && !fitsHeader(stored)) {
+    throw new MomError(`the credential stored for ${key} ${UNSENDABLE}`, {
+      code: 'BAD_CREDENTIAL',
+      hint: `run 'mom auth login --base-url ${key}' to store it again`,
+    })
+  }
   if (stored) return new Secret(stored)
   throw new MomError(`no credential for ${key}`, {
     code: 'NO_CREDENTIAL',
     hint: `run 'mom auth login --base-url ${key}', or pass --token or set MOM_TOKEN`,
     exitCode: 4,
   })
+}
+
+const UNSENDABLE =
+  'holds a character an HTTP header cannot carry (a line break, NUL or another control character)'
+
+/** A header value may hold tabs, visible ASCII, spaces and bytes 0x80-0xFF (RFC 9110, 5.5). */
+function fitsHeader(value: string): boolean {
+  return !/[^\t\x20-\x7e\x80-\xff]/.test(value)
 }
 
 async function buildIo(ctx: Context, raw: boolean): Promise<CurlIo> {

@@ -15,12 +15,13 @@ export interface OptionSpec {
   arg?: string
   /**
    * Where a plain option lands in CurlOptions and how: `true` sets a flag, `string` keeps the
-   * last value, `push` keeps every value, `integer` and `seconds` check a number first. Options
+   * last value, `push` keeps every value, `integer`, `count` and `seconds` check a number first
+   * as curl does (a `count` or `seconds` below zero is refused, an `integer` below -1). Options
    * without it (the body, form and HEAD flags, -b) are read in `apply`.
    */
   set?: readonly [
     field: keyof CurlOptions,
-    kind: 'true' | 'string' | 'push' | 'integer' | 'seconds',
+    kind: 'true' | 'string' | 'push' | 'integer' | 'count' | 'seconds',
   ]
   help: string
 }
@@ -247,14 +248,14 @@ export const CURL_OPTIONS: readonly OptionSpec[] = [
   },
   {
     long: 'retry',
-    set: ['retry', 'integer'],
+    set: ['retry', 'count'],
     value: true,
     arg: 'N',
     help: 'retry N times on a timeout or HTTP 408, 429, 500, 502, 503, 504',
   },
   {
     long: 'retry-delay',
-    set: ['retryDelay', 'seconds'],
+    set: ['retryDelay', 'count'],
     value: true,
     arg: 'SECONDS',
     help: 'wait SECONDS between retries',
@@ -470,7 +471,8 @@ function apply(out: CurlOptions, spec: OptionSpec, flag: string, value: string):
     if (kind === 'true') fields[field] = true
     else if (kind === 'string') fields[field] = value
     else if (kind === 'push') (fields[field] as string[]).push(value)
-    else if (kind === 'integer') fields[field] = parseInteger(flag, value)
+    else if (kind === 'integer') fields[field] = parseInteger(flag, value, -1)
+    else if (kind === 'count') fields[field] = parseCount(flag, value)
     else fields[field] = parseSeconds(flag, value)
     return
   }
@@ -495,21 +497,46 @@ function apply(out: CurlOptions, spec: OptionSpec, flag: string, value: string):
   }
 }
 
-// curl's wording for a bad number: "option -m: expected a proper numerical parameter".
-function parseInteger(flag: string, value: string): number {
-  if (!/^-?\d+$/.test(value.trim())) {
-    throw new UsageError(`option ${flag}: expected a proper numerical parameter`, {
-      code: 'BAD_NUMBER',
-    })
-  }
-  return Number(value)
+// curl's words for a bad number (tool_paramhlp.c): "option -m: expected a proper numerical
+// parameter", "… expected a positive numerical parameter" below zero, "… too large number".
+function numberError(flag: string, problem: string, code: string): UsageError {
+  return new UsageError(`option ${flag}: ${problem}`, { code })
 }
 
+const LONG_MAX = 2n ** 63n - 1n
+
+/** A whole number as curl's strtol reads it: blanks and a sign first, digits to the end. */
+function parseInteger(flag: string, value: string, min: number): number {
+  const match = /^[ \t\n\v\f\r]*([+-]?\d+)$/.exec(value)
+  if (!match) throw numberError(flag, 'expected a proper numerical parameter', 'BAD_NUMBER')
+  const big = BigInt(match[1]!)
+  if (big > LONG_MAX || big < -LONG_MAX - 1n)
+    throw numberError(flag, 'too large number', 'NUMBER_TOO_LARGE')
+  if (big < BigInt(min))
+    throw numberError(flag, 'expected a proper numerical parameter', 'BAD_NUMBER')
+  return Number(big)
+}
+
+/** A count that cannot be negative (--retry, --retry-delay): curl's str2unum. */
+function parseCount(flag: string, value: string): number {
+  const number = parseInteger(flag, value, Number.MIN_SAFE_INTEGER)
+  if (number < 0) throw numberError(flag, 'expected a positive numerical parameter', 'NEGATIVE')
+  return number
+}
+
+/** Seconds as curl's strtod reads them (`1.5`, `1e1`, `0x10`, ` +2`), not below zero. */
 function parseSeconds(flag: string, value: string): number {
-  if (!/^\d+(\.\d+)?$|^\.\d+$/.test(value.trim())) {
-    throw new UsageError(`option ${flag}: expected a proper numerical parameter`, {
-      code: 'BAD_NUMBER',
-    })
-  }
-  return Number(value)
+  const text = value.replace(/^[ \t\n\v\f\r]+/, '')
+  let number: number
+  // LIMITATION: `nan` and hexadecimal fractions (`0x1.8p1`), which curl's strtod reads, are
+  // refused here as not a number; a fix needs a full strtod.
+  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) number = Number(text)
+  else if (/^[+-]?0x[0-9a-f]+$/i.test(text))
+    number = (text.startsWith('-') ? -1 : 1) * parseInt(text.replace(/^[+-]?0x/i, ''), 16)
+  else if (/^[+-]?inf(inity)?$/i.test(text)) number = text.startsWith('-') ? -Infinity : Infinity
+  else throw numberError(flag, 'expected a proper numerical parameter', 'BAD_NUMBER')
+  if (number > Number(LONG_MAX) / 1000)
+    throw numberError(flag, 'too large number', 'NUMBER_TOO_LARGE')
+  if (number < 0) throw numberError(flag, 'expected a positive numerical parameter', 'NEGATIVE')
+  return number === 0 ? 0 : number
 }

@@ -14,8 +14,8 @@ export function statusLine(head: ResponseHead): string {
 }
 
 /** `-v` lines for a request: `> ` before each line, the credential shown redacted. */
-export function formatVerboseRequest(method: string, url: URL, headers: HeaderLine[]): string {
-  let out = `> ${method} ${url.pathname}${url.search} HTTP/1.1\r\n`
+export function formatVerboseRequest(method: string, path: string, headers: HeaderLine[]): string {
+  let out = `> ${method} ${path} HTTP/1.1\r\n`
   for (const header of headers)
     out += `> ${header.name}: ${header.display ?? redactCredential(header)}\r\n`
   return out + '> \r\n'
@@ -55,6 +55,10 @@ export interface TransferInfo {
   remoteIp: string
   remotePort: string
   scheme: string
+  /** The URL as given, before any redirect. */
+  url: string
+  /** Bytes of every request sent: request lines, headers and bodies, redirects included. */
+  sizeRequest: number
 }
 
 /** A piece of -w output and the stream it goes to (`%{stderr}` and `%{stdout}` switch). */
@@ -94,6 +98,10 @@ export function formatWriteOut(
       }
       const name = format.slice(i + 2, end)
       i = end + 1
+      if (name === 'json') {
+        text += formatJson(info)
+        continue
+      }
       if (name === 'stdout' || name === 'stderr') {
         flush()
         stream = name
@@ -102,6 +110,12 @@ export function formatWriteOut(
       const value = writeOutVariable(name, info)
       if (value === undefined) warnings.push(`unknown --write-out variable: '${name}'`)
       else text += value
+    } else if (char === '%' && format.startsWith('%header{', i) && format.includes('}', i + 8)) {
+      // curl 7.84+: the value of the first response header of that name, any case; else nothing.
+      const end = format.indexOf('}', i + 8)
+      const wanted = format.slice(i + 8, end).toLowerCase()
+      text += info.headers.find(([name]) => name.toLowerCase() === wanted)?.[1] ?? ''
+      i = end + 1
     } else if (char === '\\' && i + 1 < format.length) {
       const next = format[i + 1]!
       text += next === 'n' ? '\n' : next === 'r' ? '\r' : next === 't' ? '\t' : char + next
@@ -137,6 +151,46 @@ const WRITE_OUT_VARIABLES: Readonly<Record<string, (info: TransferInfo) => strin
   remote_port: (i) => i.remotePort,
   scheme: (i) => i.scheme,
   http_version: (i) => (i.httpCode ? '1.1' : '0'),
+  num_headers: (i) => String(i.headers.length),
+  size_request: (i) => String(i.sizeRequest),
+  url: (i) => i.url,
+  urlnum: () => '0',
+}
+
+/**
+ * `%{json}`: curl's object of every variable, here the ones mom knows, in curl's order and with
+ * curl's types (numbers bare, an empty message or redirect URL as null).
+ */
+export function formatJson(i: TransferInfo): string {
+  const orNull = (text: string) => text || null
+  // LIMITATION: %{json} leaves out what mom does not measure (certs, filename_effective,
+  // local_ip, local_port, num_connects, speed_*, time_connect and the other phase timings,
+  // curl_version, …), so a script that reads those keys finds them missing; a fix needs those
+  // figures from the connection.
+  const fields: [string, unknown][] = [
+    ['content_type', orNull(i.contentType)],
+    ['errormsg', orNull(i.errorMessage)],
+    ['exitcode', i.exitCode],
+    ['http_code', i.httpCode],
+    ['http_version', i.httpCode ? '1.1' : '0'],
+    ['method', i.method],
+    ['num_headers', i.headers.length],
+    ['num_redirects', i.numRedirects],
+    ['redirect_url', orNull(i.redirectUrl)],
+    ['remote_ip', i.remoteIp],
+    ['remote_port', Number(i.remotePort) || 0],
+    ['response_code', i.httpCode],
+    ['scheme', i.remoteIp ? i.scheme : null],
+    ['size_download', i.sizeDownload],
+    ['size_header', i.sizeHeader],
+    ['size_request', i.sizeRequest],
+    ['size_upload', i.sizeUpload],
+  ]
+  const body = fields.map(([name, value]) => `"${name}":${JSON.stringify(value)}`)
+  body.push(`"time_total":${i.timeTotal.toFixed(6)}`)
+  body.push(`"url":${JSON.stringify(i.url)}`, `"url_effective":${JSON.stringify(i.urlEffective)}`)
+  body.push('"urlnum":0')
+  return `{${body.join(',')}}`
 }
 
 function writeOutVariable(name: string, info: TransferInfo): string | undefined {

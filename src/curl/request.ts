@@ -20,6 +20,13 @@ export interface RequestPlan {
   /** `-X` was given: the method stays for every redirect hop (curl's rule). */
   methodForced: boolean
   url: URL
+  /**
+   * The query exactly as sent (`?` first, a byte per char), when -G put data there: curl sends
+   * those bytes as given, where URL would percent-encode some of them.
+   */
+  query?: string
+  /** `-e …;auto`: each redirect hop names the URL it came from in Referer. */
+  autoReferer: boolean
   /** In curl's order: Host, User-Agent, Accept, Accept-Encoding, Referer, Cookie, -H …, body headers. */
   headers: HeaderLine[]
   body?: Buffer
@@ -40,6 +47,18 @@ export interface RequestDefaults {
 }
 
 /**
+ * The query -G makes: the URL's own, `&`, then the data, bytes as given. curl refuses a URL with
+ * a control byte or a space in it (exit 3) and ends the query at `#`, where a fragment starts.
+ */
+function getQuery(target: URL, data: Buffer): string {
+  const added = data.toString('latin1')
+  if (/[\x00-\x20\x7f]/.test(added)) throw new CurlError(EXIT.URL_MALFORMAT)
+  const joined = target.search ? `${target.search}&${added}` : `?${added}`
+  const hash = joined.indexOf('#')
+  return hash < 0 ? joined : joined.slice(0, hash)
+}
+
+/**
  * Builds the request curl would send for these options, or refuses a combination curl refuses
  * (`-I` with `-d`, `-d` with `-F`) before anything is sent.
  */
@@ -57,6 +76,7 @@ export async function buildRequest(
   let bodyHeaders: HeaderLine[] = []
   let jsonHeaders: HeaderLine[] = []
   const target = new URL(url)
+  let query: string | undefined
 
   if (opts.form.length > 0) {
     const boundary = '-'.repeat(24) + randomBytes(8).toString('hex')
@@ -67,19 +87,20 @@ export async function buildRequest(
     ]
   } else if (opts.data.length > 0) {
     const data = await joinData(opts.data, read)
+    const isJson = opts.data.some((d) => d.kind === 'json')
+    // curl keeps --json's two headers with -G too, though the data goes in the query.
+    if (isJson) {
+      jsonHeaders = [
+        { name: 'Content-Type', value: 'application/json' },
+        { name: 'Accept', value: 'application/json' },
+      ]
+    }
     if (opts.get) {
-      const query = data.toString('latin1')
-      target.search = target.search ? `${target.search.slice(1)}&${query}` : query
+      query = getQuery(target, data)
     } else {
       body = data
-      const isJson = opts.data.some((d) => d.kind === 'json')
       bodyHeaders = [{ name: 'Content-Length', value: String(body.length), forBody: true }]
-      if (isJson) {
-        jsonHeaders = [
-          { name: 'Content-Type', value: 'application/json' },
-          { name: 'Accept', value: 'application/json' },
-        ]
-      } else {
+      if (!isJson) {
         bodyHeaders.push({
           name: 'Content-Type',
           value: 'application/x-www-form-urlencoded',
@@ -102,7 +123,11 @@ export async function buildRequest(
     { name: 'Accept', value: '*/*' },
   ]
   if (opts.compressed) internal.push({ name: 'Accept-Encoding', value: ACCEPT_ENCODING })
-  if (opts.referer !== undefined) internal.push({ name: 'Referer', value: opts.referer })
+  // `-e URL;auto` sends URL, then on each redirect the URL it came from; `;auto` alone sends
+  // nothing on the first request (curl(1), --referer).
+  const autoReferer = opts.referer?.endsWith(';auto') ?? false
+  const referer = autoReferer ? opts.referer!.slice(0, -';auto'.length) : opts.referer
+  if (referer) internal.push({ name: 'Referer', value: referer })
   if (opts.cookies.length > 0) internal.push({ name: 'Cookie', value: opts.cookies.join(';') })
   // curl sends no User-Agent for `-A ''`.
   if (opts.userAgent === '') internal.splice(1, 1)
@@ -114,7 +139,16 @@ export async function buildRequest(
     jsonHeaders,
     bodyHeaders,
   )
-  return { method, methodForced: opts.method !== undefined, url: target, headers, body, isPost }
+  return {
+    method,
+    methodForced: opts.method !== undefined,
+    url: target,
+    ...(query === undefined ? {} : { query }),
+    autoReferer,
+    headers,
+    body,
+    isPost,
+  }
 }
 
 /**

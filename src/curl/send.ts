@@ -4,16 +4,30 @@ import type { Socket } from 'node:net'
 
 import type { Dispatcher } from 'undici'
 import Client from 'undici/lib/dispatcher/client.js'
+import buildConnector from 'undici/lib/core/connect.js'
 
 import { CurlError, EXIT } from './exit-codes.js'
 import type { HeaderLine } from './request.js'
+
+/** undici's connector as it really is: it answers the socket it opened. */
+type Connect = (
+  options: buildConnector.Options,
+  callback: (error: Error | null, socket: Socket | null) => void,
+) => Socket
 
 /** One request on the wire: one hop of a transfer. */
 export interface HopRequest {
   method: string
   url: URL
+  /** The query as sent, when it is not the URL's own (see RequestPlan.query). */
+  query?: string
   headers: HeaderLine[]
   body?: Buffer
+}
+
+/** The request target on the status line: the path and the query as they go on the wire. */
+export function requestPath(hop: { url: URL; query?: string }): string {
+  return hop.url.pathname + (hop.query ?? hop.url.search)
 }
 
 /** The status line and headers exactly as received (names keep their case, repeats stay apart). */
@@ -46,6 +60,8 @@ export interface ConnectionOptions {
 export class Connections {
   readonly #clients = new Map<string, { client: Dispatcher; used: boolean; id: number }>()
   readonly #addresses = new Map<string, string>()
+  /** Sockets still connecting: undici cannot end them, so a timeout or close() does. */
+  readonly #connecting = new Set<Socket>()
   readonly #options: ConnectionOptions
   #ca: Promise<Buffer | undefined> | undefined
   readonly #onConnected = (message: unknown) => {
@@ -80,26 +96,70 @@ export class Connections {
       found.used = true
       return { client: found.client, reused }
     }
-    const ca = await this.#loadCa()
-    const timeout = Math.max(1, Math.round((this.#options.connectTimeout ?? 300) * 1000))
+    // The CA file matters only for https: curl never reads it for http.
+    const ca = url.protocol === 'https:' ? await this.#loadCa() : undefined
+    const timeout = Math.max(1, Math.round((this.#options.connectTimeout || 300) * 1000))
     const client = new Client(url.origin, {
       headersTimeout: 0,
       bodyTimeout: 0,
-      connect: {
+      connect: this.#connector(
+        buildConnector({
+          // undici's own connect timer runs late by up to half a second; this one is curl's.
+          timeout: 0,
+          rejectUnauthorized: !this.#options.insecure,
+          ...(ca ? { ca } : {}),
+        }),
         timeout,
-        rejectUnauthorized: !this.#options.insecure,
-        ...(ca ? { ca } : {}),
-      },
+      ),
     })
     this.#clients.set(url.origin, { client, used: true, id: this.#clients.size })
     return { client, reused: false }
   }
 
-  async close(): Promise<void> {
+  /**
+   * Ends every connection at once, a connect still in progress included, and fails the request
+   * in flight with `error`; `-m` uses it so nothing outlives the timeout.
+   */
+  async close(error?: Error): Promise<void> {
     unsubscribe('undici:client:connected', this.#onConnected)
     const clients = [...this.#clients.values()].map((c) => c.client)
     this.#clients.clear()
-    await Promise.all(clients.map((c) => c.destroy().catch(() => undefined)))
+    for (const socket of this.#connecting) socket.destroy(error ?? new Error('closed'))
+    this.#connecting.clear()
+    await Promise.all(
+      clients.map((c) => (error ? c.destroy(error) : c.destroy()).catch(() => undefined)),
+    )
+  }
+
+  /** Wraps undici's connector with curl's connect timeout and keeps hold of the socket. */
+  #connector(base: buildConnector.connector, timeoutMs: number): buildConnector.connector {
+    return (options: buildConnector.Options, callback: buildConnector.Callback) => {
+      const started = Date.now()
+      let settled = false
+      const socket = (base as unknown as Connect)(options, (error, connected) => {
+        clearTimeout(timer)
+        this.#connecting.delete(socket)
+        if (settled) return
+        settled = true
+        if (error) callback(error, null)
+        else callback(null, connected!)
+      })
+      this.#connecting.add(socket)
+      const timer = setTimeout(() => {
+        if (settled) return
+        settled = true
+        this.#connecting.delete(socket)
+        const port = options.port || (options.protocol === 'https:' ? '443' : '80')
+        const host = options.hostname.replace(/^\[|\]$/g, '')
+        const failure = new CurlError(
+          EXIT.OPERATION_TIMEDOUT,
+          `Failed to connect to ${host} port ${port} after ${Date.now() - started} ms: Timeout was reached`,
+        )
+        socket.destroy()
+        callback(failure, null)
+      }, timeoutMs)
+      return socket
+    }
   }
 
   #loadCa(): Promise<Buffer | undefined> {
@@ -180,7 +240,7 @@ export function sendHop(
       dispatcher.dispatch(
         {
           origin: request.url.origin,
-          path: request.url.pathname + request.url.search,
+          path: requestPath(request),
           method: request.method,
           headers: flat,
           body: request.body,

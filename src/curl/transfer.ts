@@ -10,7 +10,7 @@ import {
   type TransferInfo,
 } from './output.js'
 import { buildRequest, type HeaderLine, type RequestPlan } from './request.js'
-import { Connections, sendHop, type HopRequest, type ResponseHead } from './send.js'
+import { Connections, requestPath, sendHop, type HopRequest, type ResponseHead } from './send.js'
 
 export { checkRequestOptions } from './request.js'
 export type { Sink } from './body.js'
@@ -61,9 +61,12 @@ export async function runCurl(opts: CurlOptions, target: CurlTarget, io: CurlIo)
   let writeOut = opts.writeOut
   if (writeOut?.startsWith('@')) {
     const source = writeOut.slice(1)
-    writeOut = (
-      source === '-' ? await io.readStdin() : await io.readFile(source).catch(() => Buffer.alloc(0))
-    ).toString()
+    writeOut = joinLines(
+      (source === '-'
+        ? await io.readStdin()
+        : await io.readFile(source).catch(() => Buffer.alloc(0))
+      ).toString(),
+    )
   }
 
   // curl draws its meter unless -s or --no-progress-meter, or when the body goes to a terminal.
@@ -97,6 +100,14 @@ export async function runCurl(opts: CurlOptions, target: CurlTarget, io: CurlIo)
     if (writeOut !== undefined) emitWriteOut(writeOut, result.info, io, target.program)
     return code
   }
+}
+
+/** curl reads `-w @file` line by line and keeps each line only up to its first CR or LF. */
+function joinLines(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => line.split('\r')[0])
+    .join('')
 }
 
 interface AttemptResult {
@@ -158,6 +169,8 @@ function emptyInfo(url: URL, method: string, started: number, io: CurlIo): Trans
     remoteIp: '',
     remotePort: '',
     scheme: url.protocol.replace(/:$/, '').toUpperCase(),
+    url: url.href,
+    sizeRequest: 0,
   }
 }
 
@@ -186,6 +199,7 @@ async function transferOnce(
   let hop: HopRequest = {
     method: plan.method,
     url: plan.url,
+    ...(plan.query === undefined ? {} : { query: plan.query }),
     headers: plan.headers,
     body: plan.body,
   }
@@ -198,7 +212,8 @@ async function transferOnce(
   let timedOut: CurlError | undefined
   let retryAfter: number | undefined
 
-  if (opts.maxTime !== undefined) {
+  // 0 means no limit, as in curl.
+  if (opts.maxTime) {
     const ms = Math.max(1, Math.round(opts.maxTime * 1000))
     timer = setTimeout(() => {
       const elapsed = Math.round(io.now() - started)
@@ -213,6 +228,9 @@ async function transferOnce(
             `Connection timed out after ${elapsed} milliseconds`,
           )
       abortHop?.(timedOut)
+      // A connect in progress has no request to abort yet: end the sockets themselves, so the
+      // process ends with the timeout instead of when the kernel gives up on the connect.
+      void connections.close(timedOut)
     }, ms)
   }
 
@@ -274,7 +292,10 @@ async function transferOnce(
                 `*   Trying ${shown}:${port}...\n* Connected to ${bare(host)} (${ip}) port ${port} (#${id})\n`,
               )
             }
-            verbose(formatVerboseRequest(hop.method, hop.url, hop.headers))
+            info.sizeRequest += requestSize(hop)
+            // The query is a byte per char; the terminal reads UTF-8.
+            const path = Buffer.from(requestPath(hop), 'latin1').toString()
+            verbose(formatVerboseRequest(hop.method, path, hop.headers))
             if (hop.body && hop.body.length > 0) verbose(`} [${hop.body.length} bytes data]\n`)
           },
           onResponse: (response, resumeBody) => {
@@ -365,7 +386,8 @@ async function transferOnce(
         info.contentType =
           response.headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? ''
         info.sizeDownload = received
-        info.urlEffective = hop.url.href
+        info.urlEffective =
+          hop.url.origin + Buffer.from(requestPath(hop), 'latin1').toString() + hop.url.hash
         info.method = hop.method
         info.remoteIp = connections.remoteAddress(hop.url.origin) ?? bare(host)
         info.remotePort = port
@@ -378,6 +400,11 @@ async function transferOnce(
           verbose(`*   Trying ${host}:${port}...\n`)
           if ((hopError as CurlError).exitCode === EXIT.COULDNT_CONNECT) {
             verbose(`* connect to ${bare(host)} port ${port} failed: Connection refused\n`)
+          }
+          if (!timedOut && /Timeout was reached$/.test((hopError as Error).message)) {
+            const ip = bare(host).includes(':') ? 'ipv6' : 'ipv4'
+            const limit = Math.max(1, Math.round((opts.connectTimeout || 300) * 1000))
+            verbose(`* ${ip} connect timeout after ${limit}ms, move on!\n`)
           }
         }
         const failure = timedOut ?? hopError
@@ -491,7 +518,31 @@ function nextHop(
     .map((h) =>
       h.name.toLowerCase() === 'host' && h.value === hop.url.host ? { ...h, value: url.host } : h,
     )
+  if (plan.autoReferer) setReferer(headers, hop.url.origin + requestPath(hop))
   return { hop: { method, url, headers, body }, isPost: post }
+}
+
+/** The bytes curl counts for %{size_request}: request line, headers, blank line and body. */
+function requestSize(hop: HopRequest): number {
+  let size = Buffer.byteLength(`${hop.method} ${requestPath(hop)} HTTP/1.1\r\n`, 'latin1')
+  for (const header of hop.headers) size += Buffer.byteLength(`${header.name}: ${header.value}\r\n`)
+  return size + 2 + (hop.body?.length ?? 0)
+}
+
+/** Sets Referer in place, or adds it where curl puts it: after Host, User-Agent and Accept*. */
+function setReferer(headers: HeaderLine[], value: string): void {
+  const at = headers.findIndex((h) => h.name.toLowerCase() === 'referer')
+  if (at >= 0) {
+    headers[at] = { ...headers[at]!, value }
+    return
+  }
+  let after = -1
+  for (const name of ['host', 'user-agent', 'accept', 'accept-encoding']) {
+    const found = headers.findIndex((h) => h.name.toLowerCase() === name)
+    if (found >= 0 && after < found && (name !== 'accept' || headers[found]!.value === '*/*'))
+      after = found
+  }
+  headers.splice(after + 1, 0, { name: 'Referer', value })
 }
 
 function bare(host: string): string {

@@ -5,3 +5,8 @@ declare module 'undici/lib/dispatcher/client.js' {
   const ClientClass: typeof Client
   export default ClientClass
 }
+
+declare module 'undici/lib/core/connect.js' {
+  import buildConnector from 'undici/types/connector'
+  export default buildConnector
+}

@@ -395,3 +395,50 @@ describe('mom curl: known differences from curl (each LIMITATION pinned)', () =>
     expect(r.sent).toEqual([])
   })
 })
+
+describe('a credential an HTTP header cannot carry', () => {
+  const BAD = ['sq1\nzz9', 'sq1\r\n', 'sq1\0zz9', 'sq1\x7f', 'sq1\x1bzz9', 'sq1\u2028zz9']
+
+  test.each(BAD)(
+    'from MOM_TOKEN is a malformed invocation (exit 2) named by its source, never echoed (%j)',
+    async (token) => {
+      const r = await curl(['/v1/apis/http/stub/json'], { env: { MOM_TOKEN: token } })
+      expect(r.code).toBe(2)
+      expect(r.sent).toHaveLength(0)
+      expect(r.stdout).toBe('')
+      expect(r.stderr).toBe(
+        'mom: the credential in MOM_TOKEN holds a character an HTTP header cannot carry (a line break, NUL or another control character); give MOM_TOKEN the token alone, without a line break\n',
+      )
+      expect(r.stderr).not.toMatch(/sq1|zz9/)
+    },
+  )
+
+  test('from --token is a malformed invocation too (exit 2)', async () => {
+    const r = await curl(['--token', 'sq1\nzz9', '/v1/apis/http/stub/json'])
+    expect(r.code).toBe(2)
+    expect(r.sent).toHaveLength(0)
+    expect(r.stderr).toBe(
+      'mom: the credential in --token holds a character an HTTP header cannot carry (a line break, NUL or another control character); give --token the token alone, without a line break\n',
+    )
+  })
+
+  test('from the store is not the command line: exit 1 with how to store it again', async () => {
+    const dir = await tempDir()
+    await new CredentialStore(dir).set(atlas.url + '/', 'sq1\nzz9')
+    const r = await curl(['/v1/apis/http/stub/json'], {
+      env: { MOM_TOKEN: undefined, MOM_CONFIG_DIR: dir },
+    })
+    expect(r.code).toBe(1)
+    expect(r.sent).toHaveLength(0)
+    expect(r.stderr).toBe(
+      `mom: the credential stored for ${atlas.url} holds a character an HTTP header cannot carry (a line break, NUL or another control character); run 'mom auth login --base-url ${atlas.url}' to store it again\n`,
+    )
+    expect(r.stderr).not.toMatch(/sq1|zz9/)
+  })
+
+  test('tabs, spaces and bytes 0x80-0xff are sent as given', async () => {
+    const r = await curl(['-s', '/v1/apis/http/stub/echo'], { env: { MOM_TOKEN: 'a\tb c\u00e9' } })
+    expect(r.code).toBe(0)
+    expect(r.sent).toHaveLength(1)
+  })
+})

@@ -234,3 +234,37 @@ test('refuses an ambiguous start of a long option', () => {
 test('does not expand a value that looks like an option', () => {
   expect(parseCurlArgs(['-d', '--verb', '/p']).data).toEqual([{ kind: 'data', value: '--verb' }])
 })
+
+describe('numbers read as curl 7.88.1 reads them', () => {
+  const message = (args: string[]) => {
+    try {
+      parseCurlArgs([...args, '/p'])
+    } catch (error) {
+      return (error as Error).message
+    }
+    return 'accepted'
+  }
+
+  test('a count below zero is not positive, a word or fraction is not a number', () => {
+    expect(message(['--retry', '-1'])).toBe(
+      'option --retry: expected a positive numerical parameter',
+    )
+    expect(message(['--retry-delay', '-3'])).toBe(
+      'option --retry-delay: expected a positive numerical parameter',
+    )
+    expect(message(['--retry', '2.5'])).toBe(
+      'option --retry: expected a proper numerical parameter',
+    )
+    expect(message(['--max-redirs', '-2'])).toBe(
+      'option --max-redirs: expected a proper numerical parameter',
+    )
+    expect(message(['-m', '-0.5'])).toBe('option -m: expected a positive numerical parameter')
+    expect(message(['-m', '1e30'])).toBe('option -m: too large number')
+  })
+
+  test('strtol and strtod forms are read: blanks, signs, exponents, hex', () => {
+    expect(
+      parseCurlArgs(['--retry', ' +2', '-m', '1e1', '--connect-timeout', '0x10', '/p']),
+    ).toMatchObject({ retry: 2, maxTime: 10, connectTimeout: 16 })
+  })
+})

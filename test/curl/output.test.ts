@@ -31,6 +31,8 @@ const info: TransferInfo = {
   remoteIp: '127.0.0.1',
   remotePort: '8080',
   scheme: 'HTTP',
+  url: 'http://127.0.0.1:8080/v1/start',
+  sizeRequest: 95,
 }
 
 const text = (format: string, i = info) =>
@@ -97,7 +99,7 @@ describe('header and verbose output', () => {
   })
 
   test('shows any Authorization value redacted, keeping the scheme', () => {
-    const out = formatVerboseRequest('GET', new URL('http://h/p?q=1'), [
+    const out = formatVerboseRequest('GET', '/p?q=1', [
       { name: 'Host', value: 'h' },
       { name: 'Authorization', value: 'Bearer test-token', display: 'Bearer <redacted>' },
       { name: 'authorization', value: 'Basic dXNlcjpwYXNz' },
@@ -140,5 +142,45 @@ describe('prettyJson', () => {
 
   test('answers undefined for text that is not JSON', () => {
     expect(prettyJson('not json', plain)).toBeUndefined()
+  })
+})
+
+describe('--write-out beyond the common variables (curl 7.88.1)', () => {
+  test('%header{name} is the first header of that name in any case, empty when absent', () => {
+    expect(text('%header{set-cookie}|%header{CONTENT-TYPE}|%header{nope}|')).toBe(
+      '[stdout]session=abc; Path=/; HttpOnly|application/json||',
+    )
+  })
+
+  test('an unterminated %header{ is printed as written', () => {
+    expect(text('%header{content-type')).toBe('[stdout]%header{content-type')
+  })
+
+  test('%{num_headers}, %{size_request}, %{urlnum} and %{url}', () => {
+    expect(text('%{num_headers} %{size_request} %{urlnum} %{url}')).toBe(
+      '[stdout]4 95 0 http://127.0.0.1:8080/v1/start',
+    )
+  })
+
+  test('only \\n, \\r and \\t are escapes; a tab alone is a tab', () => {
+    expect(text('\\t')).toBe('[stdout]\t')
+    expect(text('\\a\\b\\f\\v\\\\')).toBe('[stdout]\\a\\b\\f\\v\\\\')
+  })
+
+  test('%{json} lists the known variables in curl order with curl types', () => {
+    const failed = {
+      ...info,
+      httpCode: 0,
+      headers: [],
+      contentType: '',
+      remoteIp: '',
+      remotePort: '',
+      exitCode: 7,
+      errorMessage: 'x',
+      timeTotal: 0.5,
+    }
+    expect(text('%{json}', failed)).toBe(
+      '[stdout]{"content_type":null,"errormsg":"x","exitcode":7,"http_code":0,"http_version":"0","method":"GET","num_headers":0,"num_redirects":1,"redirect_url":null,"remote_ip":"","remote_port":0,"response_code":0,"scheme":null,"size_download":38,"size_header":120,"size_request":95,"size_upload":0,"time_total":0.500000,"url":"http://127.0.0.1:8080/v1/start","url_effective":"http://127.0.0.1:8080/v1/apis","urlnum":0}',
+    )
   })
 })

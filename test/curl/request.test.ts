@@ -170,7 +170,7 @@ describe('buildRequest', () => {
 
     expect(plan.method).toBe('GET')
     expect(plan.body).toBeUndefined()
-    expect(plan.url.href).toBe('http://h/p?x=1&a=1&b=2')
+    expect(plan.query).toBe('?x=1&a=1&b=2')
   })
 
   test('builds multipart/form-data in curl layout', async () => {
@@ -247,5 +247,18 @@ describe('curl byte rules', () => {
     expect(encodeFormComponent(Buffer.from("a b&c=d~e.f_g-h!*'()/é"))).toBe(
       'a+b%26c%3Dd~e.f_g-h%21%2A%27%28%29%2F%C3%A9',
     )
+  })
+})
+
+describe('-G puts the data in the query as curl does', () => {
+  test('the bytes go as given: UTF-8 stays UTF-8, quotes and brackets stay unencoded', async () => {
+    const plan = await build(['-G', '-d', 'b=é', '-d', 'c="<>"'])
+    expect(Buffer.from(plan.query!, 'latin1')).toEqual(Buffer.from('?b=é&c="<>"'))
+  })
+
+  test('a space or control byte in the query is a malformed URL (exit 3)', async () => {
+    for (const data of ['b=x y', 'b=\r', 'b=\0', 'b=\x7f']) {
+      await expect(build(['-G', '-d', data])).rejects.toMatchObject({ exitCode: 3 })
+    }
   })
 })

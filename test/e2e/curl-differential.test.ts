@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
+import { connect, createServer, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -47,6 +47,22 @@ interface Case {
 
 const S = '/v1/apis/http/stub'
 let closedPort = 0
+let hanging: HangingListener | undefined
+
+/** A request to a listener whose backlog is full, so the TCP connect hangs: curl exit 28. */
+function hangingCase(name: string, args: string[]): Case {
+  return {
+    name,
+    args: ['-sS', ...args],
+    route: '',
+    momPath: '/x',
+    curlUrl: () => `http://127.0.0.1:${hanging!.port}/x`,
+    momBase: () => `http://127.0.0.1:${hanging!.port}`,
+    stderr: true,
+    received: false,
+    code: 28,
+  }
+}
 
 /** A request to a port nothing listens on: curl exit 7, nothing received. */
 function closedPortCase(name: string, args: string[], extra: Partial<Case> = {}): Case {
@@ -478,6 +494,146 @@ const cases: Case[] = [
     stderr: true,
     code: 0,
   },
+  {
+    name: '-w prints a tab for \\t and keeps other backslash pairs',
+    args: ['-sS', '-o', '/dev/null', '-w', '\\t|\\a\\b\\f\\v\\\\\\%|'],
+    route: '/json',
+    code: 0,
+  },
+  {
+    name: '-w @file keeps each line only up to its CR or LF',
+    args: ['-sS', '-o', '/dev/null', '-w', '@wf.txt'],
+    route: '/json',
+    code: 0,
+  },
+  {
+    name: '-w @- reads the format from stdin the same way',
+    args: ['-sS', '-o', '/dev/null', '-w', '@-'],
+    stdin: '%{http_code}\n|\n',
+    route: '/json',
+    code: 0,
+  },
+  {
+    name: '-w %header{name} prints the first value of that header',
+    args: [
+      '-sS',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%header{set-cookie}|%header{CONTENT-TYPE}|%header{nope}|%header{x',
+    ],
+    route: '/login',
+    code: 0,
+  },
+  {
+    name: '-w %{num_headers} %{size_request} %{urlnum} %{url}',
+    // The same user agent on both sides, so the request sizes agree.
+    args: [
+      '-sS',
+      '-A',
+      'agent/1',
+      '-o',
+      '/dev/null',
+      '-d',
+      'a=1',
+      '-w',
+      '%{num_headers} %{size_request} %{urlnum} %{url}',
+    ],
+    route: '/json',
+    code: 0,
+  },
+  ...['b=x y', 'b=x\ty', 'b=x\x7fy', 'b=\x01'].map((data): Case => ({
+    name: `-G refuses a URL with a control byte or space in its query (${JSON.stringify(data)})`,
+    args: ['-sS', '-G', '-d', data],
+    route: '/status/200',
+    stderr: true,
+    received: false,
+    code: 3,
+  })),
+  ...['b=x"y', 'b=<>{}|^`\\', 'b=#frag', 'b=%zz&c=%41'].map((data): Case => ({
+    name: `-G sends the query bytes as given (${JSON.stringify(data)})`,
+    args: ['-sS', '-G', '-d', data, '-d', 'z=1'],
+    route: '/status/200?a=1',
+    code: 0,
+  })),
+  {
+    name: '-G with --data-urlencode encodes the space',
+    args: ['-sS', '-G', '--data-urlencode', 'b=x y', '-w', '%{url_effective}'],
+    route: '/status/200',
+    code: 0,
+  },
+  ...[
+    ['--retry', '-1'],
+    ['--retry', 'x'],
+    ['--retry', '1.5'],
+    ['--retry', ''],
+    ['--retry', '3x'],
+    ['--retry', '0x1'],
+    ['--retry', '99999999999999999999'],
+    ['--retry-delay', '-1'],
+    ['--retry-delay', '1.5'],
+    ['-m', '-1'],
+    ['-m', 'x'],
+    ['-m', '1.5.5'],
+    ['-m', 'inf'],
+    ['-m', '1e99'],
+    ['--connect-timeout', '-1'],
+    ['--connect-timeout', '-0x10'],
+    ['--max-redirs', '-2'],
+    ['--max-redirs', 'x'],
+  ].map((args): Case => ({
+    name: `a bad number is refused in curl's words (${args.join(' ')})`,
+    args: ['-sS', ...args],
+    route: '/json',
+    stderr: 'first-line',
+    received: false,
+    code: 2,
+  })),
+  ...[
+    ['--retry', ' +1'],
+    ['--retry', '-0'],
+    ['--max-redirs', '-1'],
+    ['-m', '1e1'],
+    ['-m', '0x10'],
+    ['-m', ' +5.'],
+    ['--connect-timeout', '-0'],
+    ['-m', '0', '--connect-timeout', '0'],
+  ].map((args): Case => ({
+    name: `a number curl reads is accepted (${args.join(' ')})`,
+    args: ['-sS', ...args],
+    route: '/json',
+    code: 0,
+  })),
+  {
+    name: "-e ';auto' sends no Referer first, then the URL each redirect came from",
+    args: ['-sS', '-L', '-e', ';auto', '-H', 'Accept: text/plain'],
+    route: `/redirect/302?to=${S}/redirect/307?to=${S}/json`,
+    code: 0,
+  },
+  {
+    name: "-e 'URL;auto' sends URL first, then the URL each redirect came from",
+    args: ['-sS', '-L', '--compressed', '-e', 'http://from.example/page;auto'],
+    route: `/redirect/301?to=${S}/json`,
+    code: 0,
+  },
+  {
+    name: "-e ';auto' without -L sends no Referer",
+    args: ['-sS', '-e', ';auto'],
+    route: `/redirect/302?to=${S}/json`,
+    code: 0,
+  },
+  {
+    name: '-G --json keeps the JSON Content-Type and Accept headers',
+    args: ['-sS', '-G', '--json', '{"a":1}'],
+    route: '/status/200',
+    code: 0,
+  },
+  {
+    name: '--cacert naming a missing file changes nothing over http',
+    args: ['-sS', '--cacert', 'missing.pem'],
+    route: '/json',
+    code: 0,
+  },
   closedPortCase('-w on a failed connection', [
     '-s',
     '-w',
@@ -642,6 +798,13 @@ const cases: Case[] = [
   },
 ]
 
+const hangingCases: Case[] = [
+  hangingCase('-m ends a connect that hangs', ['-m', '1']),
+  hangingCase('--connect-timeout ends a connect that hangs', ['--connect-timeout', '1']),
+  hangingCase('-v shows a connect timeout as curl does', ['-v', '--connect-timeout', '1']),
+  hangingCase('-v shows -m ending a connect as curl does', ['-v', '-m', '1']),
+]
+
 let atlas: StandInAtlas
 let tlsAtlas: StandInAtlas | undefined
 let root: string
@@ -650,12 +813,14 @@ const inputs: Record<string, string | Buffer> = {
   'crlf.txt': Buffer.from('a=1\r\nb=2\n\0c\r\n'),
   'f.txt': 'hello\n',
   'f.bin': 'xx',
+  'wf.txt': 'A%{http_code}\r\n\nB\rgone\nC\\n\n',
 }
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'mom-diff-'))
   atlas = await startStandInAtlas()
   closedPort = await findClosedPort()
+  hanging = await startHangingListener()
   if (hasOpenssl) {
     await promisify(execFile)('/usr/bin/openssl', [
       'req',
@@ -682,6 +847,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
+  hanging?.close()
   await atlas?.close()
   await tlsAtlas?.close()
   if (root) await rm(root, { recursive: true, force: true })
@@ -714,6 +880,102 @@ describe.runIf(hasCurl).concurrent('mom curl behaves like curl 7.88.1', () => {
     })
   })
 })
+
+describe.runIf(hasCurl).concurrent('mom curl ends a hanging connect as curl does', () => {
+  hangingCases.forEach((c, index) => {
+    test(c.name, async () => {
+      const started = Date.now()
+      const both = await runBoth(c, `hang${index}`)
+      expect({ code: both.mom.code, stdout: both.mom.stdout, stderr: both.mom.stderr }).toEqual({
+        code: both.curl.code,
+        stdout: both.curl.stdout,
+        stderr: both.curl.stderr,
+      })
+      expect(both.mom.code).toBe(28)
+      // Both together, well before the kernel would give up on the connect (19 s or more).
+      expect(Date.now() - started).toBeLessThan(9000)
+    })
+  })
+})
+
+test('mom curl -m exits about when the timeout fires, the error line written at once', async () => {
+  const started = Date.now()
+  let lineAt = 0
+  const run = mom(['curl', '-sS', '-m', '1', '/x'], {
+    env: {
+      MOM_BASE_URL: `http://127.0.0.1:${hanging!.port}`,
+      MOM_TOKEN: 'test-token',
+      MOM_CONFIG_DIR: join(root, 'hang-config'),
+    },
+  })
+  run.stderr?.once('data', () => (lineAt = Date.now() - started))
+  const result = await run
+  const total = Date.now() - started
+  expect(result.exitCode).toBe(28)
+  expect(result.stderr).toMatch(/^mom: \(28\) Connection timed out after \d+ milliseconds\n$/)
+  expect(lineAt).toBeGreaterThan(900)
+  expect(total).toBeLessThan(5000)
+  expect(total - lineAt).toBeLessThan(1500)
+})
+
+describe.runIf(hasCurl)('mom curl -w %{json}', () => {
+  test('holds the variables mom knows with the values and order curl gives them', async () => {
+    const c: Case = {
+      name: 'json',
+      args: ['-sS', '-A', 'agent/1', '-o', '/dev/null', '-w', '%{json}'],
+      route: '/login',
+      code: 0,
+    }
+    const both = await runBoth(c, 'json')
+    const mine = JSON.parse(both.mom.stdout) as Record<string, unknown>
+    const theirs = JSON.parse(both.curl.stdout) as Record<string, unknown>
+    const known = Object.keys(theirs).filter((key) => key in mine)
+    expect(Object.keys(mine)).toEqual(known)
+    const sameAs = (json: Record<string, unknown>) =>
+      Object.fromEntries(
+        known.map((key) => [key, key === 'time_total' ? typeof json[key] : json[key]]),
+      )
+    expect(sameAs(mine)).toEqual(sameAs(theirs))
+  })
+})
+
+interface HangingListener {
+  port: number
+  close(): void
+}
+
+/**
+ * A loopback listener that never accepts, its backlog filled, so a new connect stays in SYN-SENT.
+ * It lives in a child process whose event loop is blocked, because Node accepts on its own.
+ */
+async function startHangingListener(): Promise<HangingListener> {
+  const script = `
+    const net = require('node:net')
+    const server = net.createServer()
+    server.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
+      process.stdout.write(server.address().port + '\\n')
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 120000)
+    })`
+  const child = execa(process.execPath, ['-e', script], { reject: false })
+  const port = await new Promise<number>((resolve) =>
+    child.stdout!.once('data', (d: Buffer) => resolve(Number(String(d).trim()))),
+  )
+  const fillers: Socket[] = []
+  // Node reads a backlog of 0 as its default of 511; with 1 the kernel queues two at most.
+  for (let i = 0; i < 8; i++) {
+    const socket = connect(port, '127.0.0.1')
+    socket.on('error', () => {})
+    fillers.push(socket)
+  }
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  return {
+    port,
+    close() {
+      for (const socket of fillers) socket.destroy()
+      child.kill()
+    },
+  }
+}
 
 interface Side {
   code: number
