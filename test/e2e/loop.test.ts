@@ -61,18 +61,21 @@ async function startAtlas(dir: string, env: Record<string, string>, port: number
     stdio: ['ignore', 'ignore', 'pipe'],
   })
   running.push(child)
+  // Ready once it says where it listens: by then its generated token is saved for mom curl.
   let stderr = ''
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) throw new Error(`mom atlas run exited ${child.exitCode}: ${stderr}`)
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return child
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-  throw new Error(`mom atlas run did not answer /healthz: ${stderr}`)
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`mom atlas run did not start: ${stderr}`)), 10_000)
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString()
+      if (stderr.includes(' listening on ')) {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+    child.once('exit', (code) => reject(new Error(`mom atlas run exited ${code}: ${stderr}`)))
+  })
+  expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200)
+  return child
 }
 
 test('generate, add-http-adapter, atlas run and curl carry a request to the upstream with the adapter credential', async () => {
