@@ -6,7 +6,10 @@ import writeFileAtomic from 'write-file-atomic'
 import { MomError } from '../errors.js'
 
 /** Where mom keeps its files: `$MOM_CONFIG_DIR`, else `$XDG_CONFIG_HOME/mom`, else `~/.config/mom`. */
-export function configDir(env: Readonly<Record<string, string | undefined>>, homedir: string): string {
+export function configDir(
+  env: Readonly<Record<string, string | undefined>>,
+  homedir: string,
+): string {
   if (env.MOM_CONFIG_DIR) return env.MOM_CONFIG_DIR
   if (env.XDG_CONFIG_HOME) return join(env.XDG_CONFIG_HOME, 'mom')
   return join(homedir, '.config', 'mom')
@@ -21,10 +24,23 @@ export function normalizeBaseUrl(baseUrl: string): string {
   try {
     url = new URL(baseUrl)
   } catch {
-    throw new MomError(`invalid base URL "${baseUrl}"`, { code: 'INVALID_BASE_URL', hint: 'expected an absolute http or https URL' })
+    throw new MomError(`invalid base URL "${baseUrl}"`, {
+      code: 'INVALID_BASE_URL',
+      hint: 'expected an absolute http or https URL',
+    })
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new MomError(`invalid base URL "${baseUrl}"`, { code: 'INVALID_BASE_URL', hint: 'expected an absolute http or https URL' })
+    throw new MomError(`invalid base URL "${baseUrl}"`, {
+      code: 'INVALID_BASE_URL',
+      hint: 'expected an absolute http or https URL',
+    })
+  }
+  // A credential is stored for an Atlas, not for a query or a user: refuse rather than drop them.
+  // The URL is not repeated, since credentials or a query may hold a secret.
+  if (url.username || url.password || url.search || url.hash || /[?#]/.test(baseUrl)) {
+    throw new MomError('invalid base URL: it must not hold credentials, a query or a fragment', {
+      code: 'INVALID_BASE_URL',
+    })
   }
   return url.origin + url.pathname.replace(/\/+$/, '')
 }
@@ -81,14 +97,20 @@ export class CredentialStore {
       text = await readFile(this.path, 'utf8')
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, credentials: {} }
-      throw new MomError(`cannot read ${this.path}: ${(error as Error).message}`, { code: 'STORE_UNREADABLE' })
+      throw new MomError(`cannot read ${this.path}: ${(error as Error).message}`, {
+        code: 'STORE_UNREADABLE',
+      })
     }
     try {
       const data = JSON.parse(text) as Partial<StoreFile>
-      if (typeof data.credentials !== 'object' || data.credentials === null) throw new Error('no credentials')
+      if (typeof data.credentials !== 'object' || data.credentials === null)
+        throw new Error('no credentials')
       return { version: 1, credentials: data.credentials }
     } catch {
-      throw new MomError(`${this.path} is not a mom credential file`, { code: 'STORE_CORRUPT', hint: 'remove it and log in again' })
+      throw new MomError(`${this.path} is not a mom credential file`, {
+        code: 'STORE_CORRUPT',
+        hint: 'remove it and log in again',
+      })
     }
   }
 

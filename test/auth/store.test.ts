@@ -67,6 +67,20 @@ describe('configDir and base URLs', () => {
   test('normalises a trailing slash away', () => {
     expect(normalizeBaseUrl('http://127.0.0.1:8080/team/')).toBe('http://127.0.0.1:8080/team')
   })
+
+  test.each([
+    'http://u:p@x.example',
+    'http://x.example/?q=1',
+    'http://x.example/?',
+    'http://x.example/#f',
+  ])(
+    'refuses %s rather than storing a credential under a shortened URL, without repeating it',
+    (url) => {
+      expect(() => normalizeBaseUrl(url)).toThrow(
+        /^invalid base URL: it must not hold credentials, a query or a fragment$/,
+      )
+    },
+  )
 })
 
 describe('parsePipedToken', () => {
