@@ -27,7 +27,7 @@ import {
 import { findReferences, ReferenceSyntaxError } from './references.js'
 import { isPlainBlockYaml } from './plain-yaml.js'
 import { composeSkeleton, toDocumentOffset, type Skeleton } from './skeleton.js'
-import { locate, type SourceText } from './source.js'
+import { lineStart, locate, type SourceText } from './source.js'
 
 /** The apiVersion that makes a document an adapter document. */
 export const ADAPTER_API_VERSION = 'moment.dev/adapters/v1alpha1'
@@ -178,8 +178,7 @@ export function loadAtlasFile(
  */
 function refuseMalformedReferences(text: string, file: string): void {
   for (let at = text.indexOf('${{'); at !== -1; at = text.indexOf('${{', at + 3)) {
-    const lineStart = text.lastIndexOf('\n', at - 1) + 1
-    if (isInComment(text.slice(lineStart, at))) continue
+    if (isInComment(text.slice(lineStart(text, at), at))) continue
     const lineEnd = text.indexOf('\n', at)
     const end = lineEnd === -1 ? text.length : lineEnd
     // Only this reference: what follows on the line may be a comment, visited on its own.

@@ -9,6 +9,7 @@ import { Composer, CST, Parser, type Document } from 'yaml'
 
 import { scanAdapterList } from './list-scan.js'
 import { isPlainBlockYaml } from './plain-yaml.js'
+import { columnOf, lineStart } from './source.js'
 
 /** An adapterRef name read from tokens, at an offset in the document's text. */
 export interface TokenName {
@@ -110,18 +111,10 @@ function isPlainList(text: string, start: number, end: number, column: number): 
   return isPlainBlockYaml(list, 0, list.length)
 }
 
-function columnOf(text: string, offset: number): number {
-  return offset - lineStart(text, offset)
-}
-
 function dashOffsets(seq: CST.BlockSequence): number[] {
   return seq.items.flatMap((item) =>
     item.start.filter((t) => t.type === 'seq-item-ind').map((t) => t.offset),
   )
-}
-
-function lineStart(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1
 }
 
 function compose(tokens: CST.Token[], text: string): Document.Parsed {

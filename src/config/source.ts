@@ -58,9 +58,14 @@ export function locate(text: string, offset: number): { line: number; column: nu
   return { line, column: offset - lineStart + 1 }
 }
 
+/** The offset where the line holding `offset` starts. */
+export function lineStart(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1
+}
+
 /** The column (from 0) of an offset: how many characters precede it on its line. */
 export function columnOf(text: string, offset: number): number {
-  return offset - (text.lastIndexOf('\n', offset - 1) + 1)
+  return offset - lineStart(text, offset)
 }
 
 /** The offset just past the end of the line holding `offset` (past its line break, if any). */

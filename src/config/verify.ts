@@ -11,6 +11,7 @@ import { InternalError } from '../errors.js'
 import type { AdapterEdit, HttpAdapter } from './add-adapter.js'
 import { ADAPTER_API_VERSION, type AtlasFile } from './atlas-file.js'
 import { composeSkeleton } from './skeleton.js'
+import { lineStart } from './source.js'
 
 /** Throws InternalError unless `after` is `before` with exactly the planned additions. */
 export function verifyEdit(
@@ -106,10 +107,6 @@ function readBackAtlas(before: AtlasFile, text: string): unknown {
   const grew = now.dashes.length + old.omitted - old.dashes.length
   if (grew !== 0 && grew !== 1) fail('the items of spec.adapters moved')
   return now.doc.toJS({ maxAliasCount: -1 })
-}
-
-function lineStart(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1
 }
 
 function readBack(text: string, what: string): unknown {

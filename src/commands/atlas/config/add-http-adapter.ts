@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path'
 import { Command, Option } from 'commander'
 
 import type { Context } from '../../../context.js'
+import { readAll } from '../../../streams.js'
 import { describe } from '../../help.js'
 
 /** The flags of `mom atlas config add-http-adapter`, as Commander parsed them. */
@@ -96,13 +97,6 @@ export async function runAddHttpAdapter(opts: AddHttpAdapterOptions, ctx: Contex
     dryRun: opts.dryRun,
   })
   if (result.output !== undefined) await write(ctx.stdout, result.output)
-}
-
-async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  for await (const chunk of stream)
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
-  return Buffer.concat(chunks)
 }
 
 function write(stream: NodeJS.WritableStream, data: string | Buffer): Promise<void> {
